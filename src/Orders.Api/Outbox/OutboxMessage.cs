@@ -1,0 +1,31 @@
+namespace Orders.Api.Outbox;
+
+/// <summary>
+/// One row of <c>outbox</c>: an event waiting to be published to <c>microshop.order-outbox</c>. Insert-only. Its
+/// columns are a contract with <c>ops/connect</c>, the relay and the processor: change them together.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; init; }
+
+    /// <summary>The order's customer; becomes the Kafka record key.</summary>
+    public required long UserId { get; init; }
+
+    /// <summary>The order id.</summary>
+    public required Guid AggregateId { get; init; }
+
+    /// <summary>The event name, one of <see cref="Contracts.OrderEventTypes.ByName"/>.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>The event as JSON (jsonb).</summary>
+    public required string Payload { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// The writing transaction's id (<c>pg_current_xact_id()</c>), filled in by the database. Readers publish rows in
+    /// this order and only below the oldest running transaction, so a row that commits late is never passed over.
+    /// Unique: a transaction writes at most one event.
+    /// </summary>
+    public long TransactionId { get; init; }
+}

@@ -1,0 +1,13 @@
+using Orders.Sandbox;
+
+namespace Orders.Testing;
+
+/// <summary>The Kafka stand-in (librdkafka's mock cluster) for one test collection.</summary>
+public sealed class KafkaFixture : IDisposable
+{
+    private readonly KafkaStandIn standIn = KafkaStandIn.Start();
+
+    public string BootstrapServers => standIn.BootstrapServers;
+
+    public void Dispose() => standIn.Dispose();
+}

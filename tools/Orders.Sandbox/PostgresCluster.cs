@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Orders.Sandbox;
+
+/// <summary>
+/// A private PostgreSQL cluster started from the installed server binaries: initdb into a folder, pg_ctl on a free
+/// loopback port. Tests use a throw-away folder; the local run keeps its folder between runs.
+/// </summary>
+/// <remarks>
+/// The server refuses to run as root, so when this process is root (as CI is) every server command runs as the
+/// <c>postgres</c> user and the data folder is handed to that user.
+/// </remarks>
+public sealed class PostgresCluster : IAsyncDisposable
+{
+    private const string SuperUser = "postgres";
+    private readonly string binDirectory;
+    private readonly bool ownsDataDirectory;
+    private bool stopped;
+
+    private PostgresCluster(string binDirectory, string dataDirectory, int port, bool ownsDataDirectory)
+    {
+        this.binDirectory = binDirectory;
+        DataDirectory = dataDirectory;
+        Port = port;
+        this.ownsDataDirectory = ownsDataDirectory;
+    }
+
+    /// <summary>The cluster's data folder.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The loopback port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Connection string of the cluster's <c>postgres</c> database.</summary>
+    public string AdminConnectionString => ConnectionStringFor("postgres");
+
+    /// <summary>Starts a throw-away cluster tuned for tests (no fsync); its folder is deleted on dispose.</summary>
+    public static Task<PostgresCluster> StartTemporaryAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "orders-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        return StartAsync(directory, durable: false, ownsDataDirectory: true, port: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts (initialising on first use) a cluster whose data lives in <paramref name="dataDirectory"/> and is kept.
+    /// Fails if a server already runs on that folder.
+    /// </summary>
+    public static Task<PostgresCluster> StartPersistentAsync(
+        string dataDirectory, int? port = null, CancellationToken cancellationToken = default) =>
+        StartAsync(Path.GetFullPath(dataDirectory), durable: true, ownsDataDirectory: false, port, cancellationToken);
+
+    /// <summary>The folder holding <c>initdb</c> and <c>pg_ctl</c>, or an exception that says what to install.</summary>
+    public static string FindBinDirectory()
+    {
+        var configured = Environment.GetEnvironmentVariable("PG_BIN");
+        if (!string.IsNullOrEmpty(configured) && File.Exists(Path.Combine(configured, "initdb")))
+        {
+            return configured;
+        }
+
+        const string debianRoot = "/usr/lib/postgresql";
+        if (Directory.Exists(debianRoot))
+        {
+            var newest = Directory.GetDirectories(debianRoot)
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
+                .FirstOrDefault();
+            if (newest is not null)
+            {
+                return newest;
+            }
+        }
+
+        throw new InvalidOperationException(
+            "PostgreSQL server binaries were not found (looked for initdb under /usr/lib/postgresql/*/bin and in $PG_BIN). " +
+            "Install them with: sudo apt-get install -y postgresql-15  (or set PG_BIN to the folder that holds initdb).");
+    }
+
+    /// <summary>Connection string for a database of this cluster.</summary>
+    public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = SuperUser,
+        Database = database,
+    }.ConnectionString;
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return ConnectionStringFor(name);
+    }
+
+    /// <summary>Creates a database unless it exists, and returns its connection string.</summary>
+    public async Task<string> EnsureDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+        exists.Parameters.AddWithValue("name", name);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return ConnectionStringFor(name);
+    }
+
+    /// <summary>Stops the server (fast shutdown) and, for a temporary cluster, deletes its folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!stopped)
+        {
+            stopped = true;
+            await RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None, throwOnError: false);
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        if (ownsDataDirectory && Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+
+    private static async Task<PostgresCluster> StartAsync(
+        string dataDirectory, bool durable, bool ownsDataDirectory, int? port, CancellationToken cancellationToken)
+    {
+        var cluster = new PostgresCluster(FindBinDirectory(), dataDirectory, port ?? FreePort(), ownsDataDirectory);
+        try
+        {
+            await cluster.InitialiseAsync(durable, cancellationToken);
+            await cluster.StartServerAsync(cancellationToken);
+            return cluster;
+        }
+        catch
+        {
+            cluster.stopped = !File.Exists(Path.Combine(dataDirectory, "postmaster.pid"));
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private async Task InitialiseAsync(bool durable, CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(DataDirectory);
+        if (IsRoot)
+        {
+            await RunRawAsync("chown", [SuperUser, DataDirectory], cancellationToken);
+        }
+
+        await RunAsync(
+            "initdb",
+            ["-D", DataDirectory, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+            cancellationToken);
+
+        // Tests trade crash durability for speed; a kept local cluster does not.
+        var settings = new List<string>
+        {
+            "listen_addresses = '127.0.0.1'",
+            "unix_socket_directories = ''",
+            "max_connections = 300",
+            "shared_buffers = '256MB'",
+        };
+        if (!durable)
+        {
+            settings.AddRange(["fsync = off", "synchronous_commit = off", "full_page_writes = off"]);
+        }
+
+        await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.auto.conf"), settings, cancellationToken);
+    }
+
+    private async Task StartServerAsync(CancellationToken cancellationToken)
+    {
+        var logFile = Path.Combine(DataDirectory, "server.log");
+        await RunAsync(
+            "pg_ctl",
+            ["-D", DataDirectory, "-l", logFile, "-o", $"-p {Port}", "-w", "-t", "60", "start"],
+            cancellationToken);
+    }
+
+    private Task RunAsync(string tool, string[] arguments, CancellationToken cancellationToken, bool throwOnError = true)
+    {
+        var executable = Path.Combine(binDirectory, tool);
+        return IsRoot
+            ? RunRawAsync("runuser", ["-u", SuperUser, "--", executable, .. arguments], cancellationToken, throwOnError)
+            : RunRawAsync(executable, arguments, cancellationToken, throwOnError);
+    }
+
+    private static async Task RunRawAsync(
+        string fileName, string[] arguments, CancellationToken cancellationToken, bool throwOnError = true)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)
+            ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (throwOnError && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await error}");
+        }
+    }
+}
