@@ -1,0 +1,35 @@
+namespace Orders.Local;
+
+/// <summary>Command-line options of the local run.</summary>
+internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort)
+{
+    public const int DefaultApiPort = 5080;
+    public const int DefaultPostgresPort = 55432;
+
+    public static LocalRunOptions Parse(string[] args)
+    {
+        var demo = false;
+        var apiPort = DefaultApiPort;
+        var postgresPort = DefaultPostgresPort;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--demo":
+                    demo = true;
+                    break;
+                case "--api-port" when i + 1 < args.Length:
+                    apiPort = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--pg-port" when i + 1 < args.Length:
+                    postgresPort = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    throw new ArgumentException(
+                        $"Unknown option '{args[i]}'. Usage: dotnet run --project tools/Orders.Local [-- [--demo] [--api-port N] [--pg-port N]]");
+            }
+        }
+
+        return new LocalRunOptions(demo, apiPort, postgresPort);
+    }
+}

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Net;
+
+namespace Orders.Sandbox;
+
+/// <summary>
+/// The whole system on one machine: a PostgreSQL cluster, the Kafka stand-in, and the API, processor and relay as
+/// separate processes. Used by the local run and by the end-to-end tests, so both exercise the same wiring.
+/// </summary>
+public sealed class OrdersSystem : IAsyncDisposable
+{
+    /// <summary>The database the deployables share.</summary>
+    public const string DatabaseName = "orders";
+
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(15);
+    private readonly List<DeployableProcess> started = [];
+
+    private OrdersSystem(PostgresCluster postgres, KafkaStandIn kafka, string connectionString, Uri apiBaseAddress)
+    {
+        Postgres = postgres;
+        Kafka = kafka;
+        ConnectionString = connectionString;
+        ApiBaseAddress = apiBaseAddress;
+    }
+
+    public PostgresCluster Postgres { get; }
+
+    public KafkaStandIn Kafka { get; }
+
+    /// <summary>Connection string of the shared <c>orders</c> database.</summary>
+    public string ConnectionString { get; }
+
+    public Uri ApiBaseAddress { get; }
+
+    public DeployableProcess Api { get; private set; } = null!;
+
+    public DeployableProcess Processor { get; private set; } = null!;
+
+    public DeployableProcess Relay { get; private set; } = null!;
+
+    /// <summary>Starts everything, in dependency order, and returns once the API answers ready.</summary>
+    public static async Task<OrdersSystem> StartAsync(OrdersSystemOptions options, CancellationToken cancellationToken = default)
+    {
+        var postgres = options.PostgresDataDirectory is null
+            ? await PostgresCluster.StartTemporaryAsync(cancellationToken)
+            : await PostgresCluster.StartPersistentAsync(options.PostgresDataDirectory, options.PostgresPort, cancellationToken);
+        KafkaStandIn? kafka = null;
+        try
+        {
+            var connectionString = await postgres.EnsureDatabaseAsync(DatabaseName, cancellationToken);
+            kafka = KafkaStandIn.Start();
+            var apiBase = new Uri($"http://127.0.0.1:{options.ApiPort ?? FreePort()}");
+            var system = new OrdersSystem(postgres, kafka, connectionString, apiBase);
+            try
+            {
+                system.CreateProcesses(options);
+                await system.StartAllAsync(cancellationToken);
+                return system;
+            }
+            catch
+            {
+                await system.DisposeAsync();
+                throw;
+            }
+        }
+        catch when (kafka is null)
+        {
+            await postgres.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a deployable that was stopped or killed, and waits until it is ready when it has a probe.</summary>
+    public async Task RestartAsync(DeployableProcess deployable, CancellationToken cancellationToken = default)
+    {
+        deployable.Start();
+        if (deployable == Api)
+        {
+            await WaitForApiAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Reverse start order: the relay and processor stop before the API and the stores they depend on.
+        foreach (var deployable in Enumerable.Reverse(started))
+        {
+            await deployable.StopAsync(StopGracePeriod);
+            await deployable.DisposeAsync();
+        }
+
+        Kafka.Dispose();
+        await Postgres.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void CreateProcesses(OrdersSystemOptions options)
+    {
+        var common = new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ConnectionStrings__Orders"] = ConnectionString,
+            ["Kafka__BootstrapServers"] = Kafka.BootstrapServers,
+            ["Database__MigrateOnStartup"] = "true",
+        };
+        foreach (var (key, value) in options.ExtraSettings)
+        {
+            common[key] = value;
+        }
+
+        var processor = new Dictionary<string, string>(common)
+        {
+            ["OrdersApi__BaseAddress"] = ApiBaseAddress.ToString(),
+        };
+        if (options.PaymentTimeout is { } payment)
+        {
+            processor["Fulfilment__PaymentTimeout"] = payment.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (options.ShipmentTimeout is { } shipment)
+        {
+            processor["Fulfilment__ShipmentTimeout"] = shipment.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        var api = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = ApiBaseAddress.ToString() };
+
+        Api = Create("api", "Orders.Api", api);
+        Processor = Create("processor", "Orders.Processor", processor);
+        Relay = Create("relay", "Orders.Relay", common);
+
+        DeployableProcess Create(string name, string project, IReadOnlyDictionary<string, string> environment) =>
+            new(name, Path.Combine(options.RepositoryRoot, "src", project, "bin", options.Configuration, "net10.0", project + ".dll"),
+                environment, options.OnOutput);
+    }
+
+    private async Task StartAllAsync(CancellationToken cancellationToken)
+    {
+        // The API migrates the outbox schema the relay reads, so it goes first.
+        Api.Start();
+        started.Add(Api);
+        await WaitForApiAsync(cancellationToken);
+        Processor.Start();
+        started.Add(Processor);
+        Relay.Start();
+        started.Add(Relay);
+    }
+
+    private async Task WaitForApiAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = ApiBaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + StartupTimeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!Api.IsRunning)
+            {
+                throw new InvalidOperationException("The API exited during start-up; see its log lines above.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A slow first request while the API warms up.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The API did not answer /health/ready within {StartupTimeout.TotalSeconds} s.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+}
