@@ -108,6 +108,12 @@ internal sealed class OrderChanges(
 
                     if (!transition.AllowedFrom.Contains(order.Status))
                     {
+                        // The change may be this very request, sent twice and committed since our first look.
+                        if (idempotency is not null && await FindAsync(idempotency, token) is { } record)
+                        {
+                            return Replay(idempotency, record);
+                        }
+
                         metrics.Refused(transition, "status");
                         logger.StatusForbidsChange(orderId, order.Status, transition.Name);
                         return OrderProblems.StatusForbids(order.Status, transition.Name, transition.AllowedFrom);
