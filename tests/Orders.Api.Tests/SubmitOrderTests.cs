@@ -42,15 +42,21 @@ public sealed class SubmitOrderTests(ApiFixture fixture) : ApiTests(fixture)
     }
 
     [Fact]
-    public async Task Get_returns_the_order_as_submitted()
+    public async Task Get_returns_the_same_json_as_the_submission_amounts_with_two_decimals()
     {
-        var submitted = await Client.SubmitOrderAsync();
+        using var submitted = await Client.PostAsync(
+            "/orders", new { userId = 8, currency = "USD", lines = new[] { new { sku = "A", quantity = 2, unitPrice = 12.5m } } });
+        var order = await ApiClient.ReadOrderAsync(submitted, HttpStatusCode.Created);
 
-        using var response = await Client.Http.GetAsync($"/orders/{submitted.Id}");
-        var read = await ApiClient.ReadOrderAsync(response, HttpStatusCode.OK);
+        using var read = await Client.Http.GetAsync($"/orders/{order.Id}");
 
-        Assert.Equal(submitted with { Lines = read.Lines }, read);
-        Assert.Equal(submitted.Lines, read.Lines);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var json = await submitted.Content.ReadAsStringAsync();
+        Assert.Equal(json, await read.Content.ReadAsStringAsync());
+        Assert.Contains("\"total\":25.00,", json, StringComparison.Ordinal);
+        Assert.Contains("\"unitPrice\":12.50}", json, StringComparison.Ordinal);
+        var payload = Assert.Single(await Database.OutboxAsync(order.Id)).Payload;
+        Assert.Equal("25.00", payload.GetProperty("total").GetRawText());
     }
 
     [Fact]

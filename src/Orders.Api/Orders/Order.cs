@@ -54,7 +54,7 @@ public sealed class Order
             UserId = userId,
             Currency = currency,
             Lines = lines,
-            Total = lines.Sum(line => line.Quantity * line.UnitPrice),
+            Total = OrderValidation.Money(lines.Sum(line => line.Quantity * line.UnitPrice)),
             Status = OrderStatus.Submitted,
             Sequence = 1,
             CreatedAt = now,

@@ -123,7 +123,7 @@ public static class OrderEndpoints
             return OrderProblems.Invalid(errors);
         }
 
-        var amount = request.Amount!.Value;
+        var amount = OrderValidation.Money(request.Amount!.Value);
         return await changes.ChangeAsync(
             id,
             OrderTransition.Payment,

@@ -81,14 +81,20 @@ internal static class OrderValidation
         return errors.Result;
     }
 
-    /// <summary>The lines of a request that passed <see cref="Submit"/>, prices without trailing zero decimals beyond two.</summary>
+    /// <summary>The lines of a request that passed <see cref="Submit"/>, prices as <see cref="Money"/>.</summary>
     public static IReadOnlyList<OrderLine> Lines(SubmitOrderRequest request) =>
         request.Lines!.Select(line => new OrderLine
         {
             Sku = line!.Sku!,
             Quantity = (int)line.Quantity!.Value,
-            UnitPrice = decimal.Round(line.UnitPrice!.Value, 2),
+            UnitPrice = Money(line.UnitPrice!.Value),
         }).ToList();
+
+    /// <summary>
+    /// An amount with exactly two decimals (12.5 becomes 12.50), as numeric(12,2) reads back, so that a response, a
+    /// later read and the events all write the same number. Adding 0.00m sets the scale to two.
+    /// </summary>
+    public static decimal Money(decimal amount) => decimal.Round(amount, 2) + 0.00m;
 
     public static Dictionary<string, string[]>? Payment(PaymentRequest request, string? idempotencyKey)
     {
