@@ -22,6 +22,7 @@ internal sealed class OutboxRelay(
     {
         var settings = options.Value;
         long? position = null;
+        Task<IReadOnlyList<OutboxRecord>>? nextBatch = null;
         var failures = 0;
         try
         {
@@ -35,10 +36,21 @@ internal sealed class OutboxRelay(
                         Log.RelayStarted(logger, settings.Name, position.Value, settings.Topic);
                     }
 
-                    var batch = await reader.ReadAsync(position.Value, settings.BatchSize, stoppingToken);
+                    var batch = await (nextBatch ?? reader.ReadAsync(position.Value, settings.BatchSize, stoppingToken));
+                    nextBatch = null;
                     if (batch.Count > 0)
                     {
-                        await publisher.PublishAsync(batch, stoppingToken);
+                        var acknowledged = publisher.PublishAsync(batch, stoppingToken);
+
+                        // A full batch means more rows are likely waiting: read them while Kafka acknowledges this
+                        // one. They are produced only after this batch's position is saved, so a failure still
+                        // re-publishes at most one batch.
+                        if (batch.Count == settings.BatchSize)
+                        {
+                            nextBatch = reader.ReadAsync(batch[^1].TransactionId, settings.BatchSize, stoppingToken);
+                        }
+
+                        await acknowledged;
                         await positions.SaveAsync(batch[^1].TransactionId, stoppingToken);
                         position = batch[^1].TransactionId;
                         metrics.BatchPublished(batch.Count, batch[^1].CreatedAt);
@@ -51,7 +63,6 @@ internal sealed class OutboxRelay(
                         failures = 0;
                     }
 
-                    // A full batch means more rows are likely waiting: query again at once.
                     if (batch.Count < settings.BatchSize)
                     {
                         await Task.Delay(settings.PollInterval, stoppingToken);
@@ -59,6 +70,14 @@ internal sealed class OutboxRelay(
                 }
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // The read-ahead may have failed too, or may still run; it is dropped, and the retry reads again
+                    // from the saved position.
+                    if (nextBatch is not null)
+                    {
+                        await ((Task)nextBatch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                        nextBatch = null;
+                    }
+
                     failures++;
                     var delay = RetryDelay(failures, settings.MaxRetryDelay);
                     Log.RelayFailed(logger, exception, failures, delay);
