@@ -153,26 +153,38 @@ while :; do
   request GET "/connectors/$encoded_name/status"
   case $status in
     200)
-      summary=$(jq -r '"connector \(.connector.state), tasks: \([.tasks[]? | "\(.id)=\(.state)"] | if length == 0 then "none yet" else join(" ") end)"' <<<"$body")
+      # One jq run per poll: the verdict, then a one-line summary of the states.
+      {
+        IFS= read -r verdict
+        IFS= read -r summary
+      } < <(jq -r '
+        [.connector.state, .tasks[]?.state] as $states
+        | if any($states[]; . == "FAILED") then "failed"
+          elif any($states[]; . == "PAUSED" or . == "STOPPED") then "halted"
+          elif .connector.state == "RUNNING" and (.tasks | length > 0) and all(.tasks[]; .state == "RUNNING") then "running"
+          else "waiting" end,
+          "connector \(.connector.state), tasks: \([.tasks[]? | "\(.id)=\(.state)"] | if length == 0 then "none yet" else join(" ") end)"
+      ' <<<"$body")
       if [[ $summary != "$last_summary" ]]; then
         echo "register-connector: $summary"
         last_summary=$summary
       fi
-      if jq -e '[.connector.state, .tasks[]?.state] | any(. == "FAILED")' <<<"$body" >/dev/null; then
-        jq . <<<"$body"
-        print_traces "$body"
-        die 1 "connector '$name' FAILED (traces above)."
-      fi
-      if jq -e '[.connector.state, .tasks[]?.state] | any(. == "PAUSED" or . == "STOPPED")' <<<"$body" >/dev/null; then
-        jq . <<<"$body"
-        die 1 "connector '$name' is paused or stopped; resume it with PUT $connect_url/connectors/$encoded_name/resume."
-      fi
-      if jq -e '.connector.state == "RUNNING" and (.tasks | length > 0) and all(.tasks[]; .state == "RUNNING")' \
-        <<<"$body" >/dev/null; then
-        jq . <<<"$body"
-        echo "register-connector: connector '$name' and all its tasks are RUNNING."
-        exit 0
-      fi
+      case $verdict in
+        failed)
+          jq . <<<"$body"
+          print_traces "$body"
+          die 1 "connector '$name' FAILED (traces above)."
+          ;;
+        halted)
+          jq . <<<"$body"
+          die 1 "connector '$name' is paused or stopped; resume it with PUT $connect_url/connectors/$encoded_name/resume."
+          ;;
+        running)
+          jq . <<<"$body"
+          echo "register-connector: connector '$name' and all its tasks are RUNNING."
+          exit 0
+          ;;
+      esac
       ;;
     404) ;; # the status record is written shortly after the config: not there yet
     000) echo "register-connector: cannot reach $connect_url, retrying: $(cat "$work/curl-error")" >&2 ;;

@@ -7,5 +7,5 @@ RUN apk add --no-cache bash curl jq
 COPY register-connector.sh outbox-source.json /connect/
 
 USER nobody
-ENTRYPOINT ["/connect/register-connector.sh"]
+ENTRYPOINT ["bash", "/connect/register-connector.sh"]
 CMD ["/connect/outbox-source.json"]
