@@ -98,7 +98,12 @@ public sealed class OrderEventsConsumer(
 
     private void ResumeDrained(IConsumer<byte[], byte[]> consumer)
     {
-        foreach (var partition in paused)
+        if (paused.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var partition in paused.ToList())
         {
             if (workers[partition].DrainOverflow())
             {
@@ -136,6 +141,14 @@ public sealed class OrderEventsConsumer(
         {
             Commit(consumer, released);
             KafkaLog.PartitionsRevoked(logger, settings.Topic, Describe(released.Select(w => w.Partition)));
+        }
+
+        // The pause only guarded this worker's backlog, which is dropped; librdkafka may keep an application pause
+        // across reassignment, and the partition must not come back paused.
+        var pausedReleased = released.Where(w => paused.Contains(w.Partition.Partition.Value)).Select(w => w.Partition).ToList();
+        if (pausedReleased.Count > 0)
+        {
+            consumer.Resume(pausedReleased);
         }
 
         foreach (var worker in released)

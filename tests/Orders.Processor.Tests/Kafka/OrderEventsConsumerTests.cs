@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 using Orders.Contracts;
 using Orders.Testing;
 using Xunit;
@@ -114,6 +116,7 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
         };
 
         await using var host = await ProcessorHost.StartAsync(topic);
+        using var metrics = new MeterTotals(host.Services.GetRequiredService<IMeterFactory>());
 
         await Eventually.HoldsAsync(() => host.Journal.Applied.Count == 3, "the three good events are applied");
         Assert.Equal(lifecycle[..3].Select(e => e.Identity()), host.Journal.Applied.Select(e => e.Identity()));
@@ -122,6 +125,9 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
         AssertDeadLetter(deadLetters[0], key, malformed, "malformed-json", positions[1]);
         AssertDeadLetter(deadLetters[1], key, unknownType, "unknown-type", positions[3]);
         Assert.Equal(2, host.Log.Count(2504));
+        await Eventually.HoldsAsync(
+            () => metrics["orders.kafka.records.dead_lettered"] == 2 && metrics["orders.kafka.records.applied"] == 3,
+            "the metrics count two dead letters and three applied records");
         await Eventually.HoldsAsync(
             () => topic.Committed()[positions[0].Partition.Value] == positions[^1].Offset.Value + 1,
             "the partition is committed past the last record");
