@@ -57,15 +57,15 @@ public sealed class OrderEventsConsumer(
         consumer.Subscribe(settings.Topic);
         try
         {
-            var nextCommit = Stopwatch.GetTimestamp();
+            var lastCommit = Stopwatch.GetTimestamp();
             while (!stoppingToken.IsCancellationRequested)
             {
                 Poll(consumer);
                 ResumeDrained(consumer);
-                if (Stopwatch.GetElapsedTime(nextCommit) >= settings.CommitInterval)
+                if (Stopwatch.GetElapsedTime(lastCommit) >= settings.CommitInterval)
                 {
                     Commit(consumer, workers.Values);
-                    nextCommit = Stopwatch.GetTimestamp();
+                    lastCommit = Stopwatch.GetTimestamp();
                 }
             }
         }
