@@ -12,14 +12,19 @@ public sealed class AtomicityTests(ApiFixture fixture) : ApiTests(fixture)
 {
     private const long FailsOnSubmit = 9001;
     private const long FailsAfterSubmit = 9002;
+    private const long FailsOnce = 9003;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         await Database.ExecuteAsync($"""
+            CREATE SEQUENCE IF NOT EXISTS fail_once;
             CREATE OR REPLACE FUNCTION fail_outbox_insert() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF NEW.user_id = {FailsOnSubmit} OR (NEW.user_id = {FailsAfterSubmit} AND NEW.type <> 'OrderSubmitted') THEN
+                -- nextval is not rolled back, so only the first insert for FailsOnce fails.
+                IF NEW.user_id = {FailsOnSubmit}
+                    OR (NEW.user_id = {FailsAfterSubmit} AND NEW.type <> 'OrderSubmitted')
+                    OR (NEW.user_id = {FailsOnce} AND nextval('fail_once') = 1) THEN
                     RAISE EXCEPTION 'outbox insert refused by test';
                 END IF;
                 RETURN NEW;
@@ -39,6 +44,19 @@ public sealed class AtomicityTests(ApiFixture fixture) : ApiTests(fixture)
         Assert.Equal(0, await Database.CountAsync($"SELECT count(*) FROM orders WHERE user_id = {FailsOnSubmit}"));
         Assert.Equal(0, await Database.CountAsync($"SELECT count(*) FROM outbox WHERE user_id = {FailsOnSubmit}"));
         Assert.Equal(0, await Database.CountAsync("SELECT count(*) FROM idempotency_keys WHERE key = 'atomic-submit'"));
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_failed_transaction_executes_again_because_no_response_was_stored()
+    {
+        using var failed = await Client.PostAsync("/orders", ApiClient.Submission(FailsOnce), idempotencyKey: "atomic-retry");
+        await ApiClient.ReadProblemAsync(failed, HttpStatusCode.InternalServerError);
+
+        using var retry = await Client.PostAsync("/orders", ApiClient.Submission(FailsOnce), idempotencyKey: "atomic-retry");
+
+        var order = await ApiClient.ReadOrderAsync(retry, HttpStatusCode.Created);
+        Assert.Equal(1, await Database.CountAsync($"SELECT count(*) FROM orders WHERE user_id = {FailsOnce}"));
+        Assert.Equal(["OrderSubmitted"], (await Database.OutboxAsync(order.Id)).Select(r => r.Type));
     }
 
     [Theory]

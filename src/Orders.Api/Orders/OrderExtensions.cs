@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Orders.Api.Orders;
 
@@ -12,7 +13,7 @@ public static class OrderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<OrderChanges>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OrdersApiMetrics>();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
