@@ -61,7 +61,7 @@ internal sealed class TopicCollector : IDisposable
     }
 
     public Task WaitForCountAsync(int count, TimeSpan timeout) =>
-        Eventually.HoldsAsync(() => Count >= count, timeout, $"{count} records arrived (have {Count})");
+        Eventually.HoldsAsync(() => Count >= count, timeout, () => $"{count} records arrived (have {Count})");
 
     public void Dispose()
     {
