@@ -8,7 +8,8 @@ namespace Orders.Processor.SagaRepository;
 
 /// <summary>
 /// The saga operations of one message, on the message's DbContext and inside its transaction. The transaction is a
-/// payload of this context, so the saga pipe can enlist other work in it.
+/// payload of this context, and the saga contexts made here wrap this context, so the saga pipe can enlist other work
+/// in the transaction.
 /// </summary>
 public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
@@ -16,7 +17,6 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
     where TMessage : class
 {
     private readonly DbContext dbContext;
-    private readonly ConsumeContext<TMessage> consumeContext;
     private readonly ISagaConsumeContextFactory<DbContext, TSaga> factory;
 
     public EntityFrameworkSagaRepositoryContext(
@@ -27,12 +27,11 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
         : base(consumeContext, dbContext, transaction)
     {
         this.dbContext = dbContext;
-        this.consumeContext = consumeContext;
         this.factory = factory;
     }
 
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
-        factory.CreateSagaConsumeContext(dbContext, consumeContext, instance, SagaConsumeContextMode.Add);
+        factory.CreateSagaConsumeContext(dbContext, this, instance, SagaConsumeContextMode.Add);
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {
@@ -48,7 +47,7 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
             return null!;
         }
 
-        return await factory.CreateSagaConsumeContext(dbContext, consumeContext, instance, SagaConsumeContextMode.Insert);
+        return await factory.CreateSagaConsumeContext(dbContext, this, instance, SagaConsumeContextMode.Insert);
     }
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
@@ -56,7 +55,7 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
         var instance = await dbContext.Set<TSaga>().SingleOrDefaultAsync(x => x.CorrelationId == correlationId, CancellationToken);
         return instance is null
             ? null!
-            : await factory.CreateSagaConsumeContext(dbContext, consumeContext, instance, SagaConsumeContextMode.Load);
+            : await factory.CreateSagaConsumeContext(dbContext, this, instance, SagaConsumeContextMode.Load);
     }
 
     public async Task Save(SagaConsumeContext<TSaga> context)

@@ -23,7 +23,7 @@ public sealed class EnlistSchedulerFilter<TSaga>(ISchedulerFactory schedulerFact
         var transaction = context.GetPayload<DbTransaction>();
         var scheduler = await schedulerFactory.GetScheduler(context.CancellationToken);
         context.GetOrAddPayload<MessageSchedulerContext>(() =>
-            new ConsumeMessageSchedulerContext(context, c => new MessageScheduler(provider, c.GetPayload<IBusTopology>())));
+            new ConsumeMessageSchedulerContext(context, _ => new MessageScheduler(provider, NoPublishTopology.Instance)));
 
         using (scheduler.EnlistTransaction(transaction))
         {

@@ -22,8 +22,8 @@ public static class SchedulingExtensions
 
         builder.Services.AddOptions<SchedulingOptions>()
             .Bind(section)
-            .Validate(o => o.IdleWaitTime > TimeSpan.Zero && o.ClusterCheckinInterval > TimeSpan.Zero,
-                "Scheduling:IdleWaitTime and Scheduling:ClusterCheckinInterval must be positive.")
+            .Validate(o => o.IdleWaitTime >= TimeSpan.FromSeconds(1), "Scheduling:IdleWaitTime must be at least 1 s (Quartz's minimum).")
+            .Validate(o => o.ClusterCheckinInterval > TimeSpan.Zero, "Scheduling:ClusterCheckinInterval must be positive.")
             .Validate(o => o.MaxConcurrency > 0, "Scheduling:MaxConcurrency must be positive.")
             .Validate(o => o.RetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryDelay,
                 "Scheduling:RetryDelay must be positive and at most Scheduling:MaxRetryDelay.")

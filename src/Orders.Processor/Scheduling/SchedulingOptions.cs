@@ -5,7 +5,8 @@ public sealed class SchedulingOptions
 {
     public const string SectionName = "Scheduling";
 
-    /// <summary>How long an idle scheduler waits before looking for due triggers again (Quartz default 30 s).</summary>
+    /// <summary>How long an idle scheduler waits before looking for due triggers again (Quartz default 30 s, minimum 1 s). A node that schedules a trigger itself wakes at once; this bounds how late a
+    /// timeout scheduled by another node fires.</summary>
     public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often each node checks in with the cluster; a node silent for longer is presumed dead and its
