@@ -44,14 +44,17 @@ internal sealed class ProcessorHost : IAsyncDisposable
             ["OrdersApi:BaseAddress"] = "http://orders-api.test/",
             ["Scheduling:IdleWaitTime"] = "00:00:01",
             ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-            ["Scheduling:RetryDelay"] = "00:00:00.200",
-            ["Scheduling:MaxRetryDelay"] = "00:00:01",
+            ["Scheduling:MisfireThreshold"] = "00:00:01",
+            ["Scheduling:RetryInterval"] = "00:00:00.500",
         });
         builder.Logging.ClearProviders();
         builder.AddFulfilment();
         builder.Services.AddHttpClient<OrdersApiClient>().ConfigurePrimaryHttpMessageHandler(api.CreateHandler);
 
         var host = builder.Build();
+        // MassTransit keeps its log context in a static; a second host in the same process (a restart, a cluster node)
+        // must not inherit the first one's, which is disposed with it.
+        MassTransit.LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<ILoggerFactory>());
         await host.StartAsync();
         return new ProcessorHost(host, connectionString);
     }
@@ -93,6 +96,12 @@ internal static class FulfilmentSql
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
+        }
+
+        // A statement without a result row answers with the number of rows it changed.
+        if (!sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+        {
+            return await command.ExecuteNonQueryAsync();
         }
 
         return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using MassTransit.Scheduling;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -10,7 +11,8 @@ namespace Orders.Processor.Scheduling;
 /// <see cref="EnlistSchedulerFilter{TSaga}"/>, so the job rows commit with the saga. Stands in for MassTransit.Quartz
 /// (see README.md in this folder).
 /// </summary>
-public sealed class QuartzScheduleMessageProvider(ISchedulerFactory schedulerFactory) : IScheduleMessageProvider
+public sealed class QuartzScheduleMessageProvider(ISchedulerFactory schedulerFactory, IOptions<SchedulingOptions> options)
+    : IScheduleMessageProvider
 {
     public async Task<ScheduledMessage<T>> ScheduleSend<T>(
         Uri destinationAddress, DateTime scheduledTime, T message, IPipe<SendContext<T>> pipe, CancellationToken cancellationToken)
@@ -30,7 +32,7 @@ public sealed class QuartzScheduleMessageProvider(ISchedulerFactory schedulerFac
             // A node that dies while delivering leaves the job to be run again by the next one.
             .RequestRecovery()
             .Build();
-        var trigger = ScheduledMessageJob.TriggerFor(tokenId, dueAt, attempt: 0);
+        var trigger = ScheduledMessageJob.TriggerFor(tokenId, dueAt, options.Value.RetryInterval);
 
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         await scheduler.ScheduleJob(job, trigger, default, cancellationToken);

@@ -8,9 +8,10 @@ namespace Orders.Processor.Scheduling;
 
 /// <summary>
 /// Delivers a due message into the mediator, carrying its token id so the saga can tell a current timeout from a stale
-/// one. A failed delivery reschedules the same trigger with backoff rather than completing, so the timeout is only
-/// gone once the saga has committed its effect.
+/// one. The trigger repeats until a delivery succeeds and this job deletes itself: a failed delivery (API down, node
+/// shutting down, crash) leaves the timeout in the store to fire again, so it is only gone once the saga committed.
 /// </summary>
+[DisallowConcurrentExecution]
 internal sealed class ScheduledMessageJob(
     IMediator mediator, IOptions<SchedulingOptions> options, ILogger<ScheduledMessageJob> logger) : IJob
 {
@@ -18,18 +19,20 @@ internal sealed class ScheduledMessageJob(
     public const string MessageTypeKey = "message-type";
     public const string MessageKey = "message";
     public const string TokenIdKey = "token-id";
-    private const string AttemptKey = "attempt";
 
     public static JobKey JobKeyFor(Guid tokenId) => new(tokenId.ToString("D"), Group);
 
-    public static ITrigger TriggerFor(Guid tokenId, DateTimeOffset dueAt, int attempt) =>
+    public static ITrigger TriggerFor(Guid tokenId, DateTimeOffset dueAt, TimeSpan retryInterval) =>
         TriggerBuilder.Create()
             .WithIdentity(tokenId.ToString("D"), Group)
             .ForJob(JobKeyFor(tokenId))
             .StartAt(dueAt)
-            .UsingJobData(AttemptKey, attempt)
-            // A deadline that passed while no processor ran fires as soon as one runs again.
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            // Fires now if the deadline passed while no processor ran, then again every retry interval until the job
+            // deletes itself after a successful delivery.
+            .WithSimpleSchedule(s => s
+                .WithInterval(retryInterval)
+                .RepeatForever()
+                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
             .Build();
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
@@ -51,16 +54,13 @@ internal sealed class ScheduledMessageJob(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            var attempt = (data.TryGetInt(AttemptKey, out var previous) ? previous : 0) + 1;
-            var delay = TimeSpan.FromTicks(Math.Min(
-                options.Value.RetryDelay.Ticks * (1L << Math.Min(attempt - 1, 20)), options.Value.MaxRetryDelay.Ticks));
-            var retryAt = DateTimeOffset.UtcNow + delay;
-            Log.TimeoutDeliveryFailed(logger, exception, messageType.Name, tokenId, attempt, retryAt);
-
-            // Rescheduling the firing trigger keeps the job: Quartz re-reads the trigger before deleting a completed one.
-            // Not cancellable: at shutdown this is exactly the write that keeps the timeout.
-            await context.Scheduler.RescheduleJob(
-                context.Trigger.Key, TriggerFor(tokenId, retryAt, attempt), CancellationToken.None);
+            // Returning normally keeps the repeating trigger: the next firing is the retry.
+            Log.TimeoutDeliveryFailed(
+                logger, exception, messageType.Name, tokenId, context.RefireCount, DateTimeOffset.UtcNow + options.Value.RetryInterval);
+            return;
         }
+
+        // Not cancellable: the saga has committed, and a leftover job would only fire once more as a stale timeout.
+        await context.Scheduler.DeleteJob(context.JobDetail.Key, CancellationToken.None);
     }
 }

@@ -25,8 +25,8 @@ public static class SchedulingExtensions
             .Validate(o => o.IdleWaitTime >= TimeSpan.FromSeconds(1), "Scheduling:IdleWaitTime must be at least 1 s (Quartz's minimum).")
             .Validate(o => o.ClusterCheckinInterval > TimeSpan.Zero, "Scheduling:ClusterCheckinInterval must be positive.")
             .Validate(o => o.MaxConcurrency > 0, "Scheduling:MaxConcurrency must be positive.")
-            .Validate(o => o.RetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryDelay,
-                "Scheduling:RetryDelay must be positive and at most Scheduling:MaxRetryDelay.")
+            .Validate(o => o.MisfireThreshold > TimeSpan.Zero, "Scheduling:MisfireThreshold must be positive.")
+            .Validate(o => o.RetryInterval > TimeSpan.Zero, "Scheduling:RetryInterval must be positive.")
             .ValidateOnStart();
 
         builder.Services.AddQuartz(quartz =>
@@ -45,6 +45,7 @@ public static class SchedulingExtensions
                 store.ConfigureStore(o =>
                 {
                     o.TablePrefix = "fulfilment.qrtz_";
+                    o.MisfireThreshold = settings.MisfireThreshold;
                     // Scheduling joins the saga's transaction (EnlistSchedulerFilter).
                     o.AcceptEnlistedTransactions = true;
                     // Acquisition takes TRIGGER_ACCESS like the saga transactions do, so the two meet in one lock order.
@@ -52,7 +53,7 @@ public static class SchedulingExtensions
                 });
             });
         });
-        // Lets an in-flight delivery finish (or reschedule itself) before the node leaves.
+        // Lets an in-flight delivery finish before the node leaves; one that fails stays in the store for the next node.
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         builder.Services.AddSingleton<IScheduleMessageProvider, QuartzScheduleMessageProvider>();

@@ -13,12 +13,15 @@ public sealed class SchedulingOptions
     /// in-flight timeouts are recovered by another.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
 
+    /// <summary>How late a trigger may be before Quartz treats it as misfired; misfired timeouts fire at once (fire-now).</summary>
+    public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Timeouts delivered at the same time by one node.</summary>
     public int MaxConcurrency { get; set; } = 10;
 
-    /// <summary>Delay before the first retry of a timeout whose delivery failed; doubles per attempt.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Upper bound of the retry delay.</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long after a failed delivery (Orders API down, node stopping) a timeout fires again; it keeps firing at this
+    /// interval until a delivery succeeds. The API client retries within each delivery on top of this.
+    /// </summary>
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
