@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Orders.Api.Data;
 
@@ -17,7 +18,12 @@ public static class DataExtensions
             .UseNpgsql(connectionString, npgsql => npgsql
                 .MigrationsHistoryTable(OrdersDbContext.MigrationsHistoryTable)
                 .EnableRetryOnFailure())
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            // A failed save is either expected (an idempotency key's repeat hits its primary key and is answered from
+            // the record) or reaches the exception handler, which logs it as an error; EF's own error log would only
+            // cry wolf on every repeat.
+            .ConfigureWarnings(warnings => warnings.Log(
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug))));
 
         builder.Services.AddOptions<DatabaseOptions>()
             .Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName));
