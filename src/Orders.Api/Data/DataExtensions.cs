@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace Orders.Api.Data;
 
@@ -11,8 +12,17 @@ public static class DataExtensions
     /// </summary>
     public static IHostApplicationBuilder AddOrdersDatabase(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Orders")
-            ?? throw new InvalidOperationException("ConnectionStrings:Orders is not set.");
+        var connection = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString("Orders")
+            ?? throw new InvalidOperationException("ConnectionStrings:Orders is not set."));
+
+        // The API runs a handful of statements over and over; prepared, PostgreSQL skips parsing and planning them.
+        // A value in the connection string wins.
+        if (connection.MaxAutoPrepare == 0)
+        {
+            connection.MaxAutoPrepare = 32;
+        }
+
+        var connectionString = connection.ConnectionString;
 
         builder.Services.AddDbContextPool<OrdersDbContext>(options => options
             .UseNpgsql(connectionString, npgsql => npgsql
