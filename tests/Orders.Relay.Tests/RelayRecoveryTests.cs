@@ -45,6 +45,12 @@ public sealed class RelayRecoveryTests(PostgresFixture postgres, KafkaFixture ka
 
             await Eventually.HoldsAsync(() => collector.Count > 120, Timeout, "a batch after the saved position reached Kafka");
             first.Kill();
+
+            // The killed relay's blocked save must be gone before the lock goes, or it could still commit.
+            await Eventually.HoldsAsync(
+                async () => await CountAsync(database.DataSource, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0,
+                Timeout,
+                "the killed relay's position save was cancelled");
             await hold.RollbackAsync();
         }
 
@@ -129,6 +135,12 @@ public sealed class RelayRecoveryTests(PostgresFixture postgres, KafkaFixture ka
         var ids = collector.Records.Select(r => r.Id).ToList();
         Assert.Equal(61, ids.Distinct().Count());
         Assert.Equal(61, ids.Count);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
