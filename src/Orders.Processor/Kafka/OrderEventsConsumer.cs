@@ -46,6 +46,10 @@ public sealed class OrderEventsConsumer(
             AutoOffsetReset = AutoOffsetReset.Earliest,
             SessionTimeoutMs = (int)settings.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = (int)(settings.SessionTimeout.TotalMilliseconds / 3),
+
+            // A subscription to a topic that does not exist yet (no event published so far) is only looked up again
+            // at this interval; librdkafka's default of 5 minutes left a fresh system idle that long.
+            TopicMetadataRefreshIntervalMs = 5000,
         };
         using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig)
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, error.Code.ToString(), error.Reason))
