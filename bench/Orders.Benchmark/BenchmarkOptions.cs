@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Orders.Benchmark;
+
+/// <summary>The command line of the benchmark; <c>--quick</c> shrinks every phase so a run stays under two minutes.</summary>
+internal sealed record BenchmarkOptions
+{
+    public const string Usage =
+        "Usage: dotnet run -c Release --project bench/Orders.Benchmark -- [--quick] [--workload submit|lifecycle] " +
+        "[--rate ORDERS_PER_S] [--duration S] [--concurrency N] [--max-duration S] [--backlog N]";
+
+    public bool Quick { get; init; }
+
+    public Workload Workload { get; init; } = Workload.Lifecycle;
+
+    /// <summary>Orders started per second in the steady (open-loop) phase.</summary>
+    public double Rate { get; init; } = 500;
+
+    /// <summary>Length of the steady phase.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Closed-loop clients of the maximum-rate phase, for the API and for the SQL ceiling alike.</summary>
+    public int Concurrency { get; init; } = 16;
+
+    /// <summary>Length of each maximum-rate phase (API, then SQL ceiling).</summary>
+    public TimeSpan MaxRateDuration { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Outbox rows pending when the relay restarts, and so events pending when the processor restarts.</summary>
+    public int Backlog { get; init; } = 100_000;
+
+    public string CommandLine { get; init; } = "";
+
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var options = quick
+            ? new BenchmarkOptions
+            {
+                Quick = true,
+                Duration = TimeSpan.FromSeconds(15),
+                MaxRateDuration = TimeSpan.FromSeconds(5),
+                Backlog = 10_000,
+            }
+            : new BenchmarkOptions();
+        options = options with { CommandLine = string.Join(' ', args) };
+        for (var i = 0; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--quick" => options,
+                "--workload" => options with { Workload = ParseWorkload(Value(args, ref i)) },
+                "--rate" => options with { Rate = Positive(double.Parse(Value(args, ref i), CultureInfo.InvariantCulture)) },
+                "--duration" => options with { Duration = Seconds(Value(args, ref i)) },
+                "--concurrency" => options with { Concurrency = (int)Positive(int.Parse(Value(args, ref i), CultureInfo.InvariantCulture)) },
+                "--max-duration" => options with { MaxRateDuration = Seconds(Value(args, ref i)) },
+                "--backlog" => options with { Backlog = (int)Positive(int.Parse(Value(args, ref i), CultureInfo.InvariantCulture)) },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. {Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static string Value(string[] args, ref int i) =>
+        i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");
+
+    private static Workload ParseWorkload(string value) => value switch
+    {
+        "submit" => Workload.Submit,
+        "lifecycle" => Workload.Lifecycle,
+        _ => throw new ArgumentException($"Unknown workload '{value}'. {Usage}"),
+    };
+
+    private static TimeSpan Seconds(string value) =>
+        TimeSpan.FromSeconds(Positive(double.Parse(value, CultureInfo.InvariantCulture)));
+
+    private static double Positive(double value) =>
+        value > 0 ? value : throw new ArgumentException($"{value} must be positive. {Usage}");
+}
