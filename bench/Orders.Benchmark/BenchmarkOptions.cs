@@ -28,6 +28,12 @@ internal sealed record BenchmarkOptions
     /// <summary>Outbox rows pending when the relay restarts, and so events pending when the processor restarts.</summary>
     public int Backlog { get; init; } = 100_000;
 
+    /// <summary>How long the system may take to catch up after the warm-up and after the steady phase.</summary>
+    public TimeSpan CatchUpDeadline { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long each drain may run; a drain cut short reports the rate it reached.</summary>
+    public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromMinutes(5);
+
     public string CommandLine { get; init; } = "";
 
     public static BenchmarkOptions Parse(string[] args)
@@ -40,6 +46,8 @@ internal sealed record BenchmarkOptions
                 Duration = TimeSpan.FromSeconds(15),
                 MaxRateDuration = TimeSpan.FromSeconds(5),
                 Backlog = 10_000,
+                CatchUpDeadline = TimeSpan.FromSeconds(15),
+                DrainDeadline = TimeSpan.FromSeconds(15),
             }
             : new BenchmarkOptions();
         options = options with { CommandLine = string.Join(' ', args) };

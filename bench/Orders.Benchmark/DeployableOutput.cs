@@ -3,11 +3,15 @@ using System.Collections.Concurrent;
 namespace Orders.Benchmark;
 
 /// <summary>
-/// Keeps the deployables' recent output for failure messages, and counts their warning and error lines (the console
-/// logger starts those with <c>warn:</c>, <c>fail:</c> or <c>crit:</c>), which the result reports.
+/// Writes the deployables' output to a log file beside the results, keeps the recent lines for failure messages, and
+/// counts their warning and error lines (the console logger starts those with <c>warn:</c>, <c>fail:</c> or
+/// <c>crit:</c>), which the result reports.
 /// </summary>
-internal sealed class DeployableOutput
+internal sealed class DeployableOutput(string logPath) : IDisposable
 {
+    private readonly StreamWriter log = new(logPath) { AutoFlush = true };
+    private readonly Lock gate = new();
+
     private const int Kept = 400;
     private readonly ConcurrentQueue<string> recent = new();
     private readonly ConcurrentDictionary<string, int> problems = new();
@@ -24,10 +28,24 @@ internal sealed class DeployableOutput
             problems.AddOrUpdate(process, 1, (_, n) => n + 1);
         }
 
-        recent.Enqueue($"[{process}] {line}");
+        var labelled = $"[{process}] {line}";
+        lock (gate)
+        {
+            log.WriteLine(labelled);
+        }
+
+        recent.Enqueue(labelled);
         while (recent.Count > Kept)
         {
             recent.TryDequeue(out _);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            log.Dispose();
         }
     }
 }

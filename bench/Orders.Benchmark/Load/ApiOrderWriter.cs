@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -17,6 +18,7 @@ internal sealed class ApiOrderWriter : IOrderWriter, IDisposable
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     private readonly HttpClient http;
+    private readonly ConcurrentDictionary<string, long> failures = new();
 
     public ApiOrderWriter(Uri baseAddress, int connections)
     {
@@ -26,12 +28,11 @@ internal sealed class ApiOrderWriter : IOrderWriter, IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(5),
         };
-        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public long Failures => Interlocked.Read(ref failures);
-
-    private long failures;
+    /// <summary>Failed requests by reason: the status code, or the exception type when no answer came.</summary>
+    public IReadOnlyDictionary<string, long> Failures => failures.ToDictionary(f => f.Key, f => f.Value);
 
     public async Task<StepResult> WriteAsync(OrderStep step, OrderState order, CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ internal sealed class ApiOrderWriter : IOrderWriter, IDisposable
             var receivedAt = DateTimeOffset.UtcNow;
             if (response.StatusCode != expected)
             {
-                Interlocked.Increment(ref failures);
+                Fail($"{step} {(int)response.StatusCode}");
                 return new StepResult(false, receivedAt);
             }
 
@@ -58,12 +59,14 @@ internal sealed class ApiOrderWriter : IOrderWriter, IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            Interlocked.Increment(ref failures);
+            Fail($"{step} {e.GetType().Name}");
             return new StepResult(false, DateTimeOffset.UtcNow);
         }
     }
 
     public void Dispose() => http.Dispose();
+
+    private void Fail(string reason) => failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     private static (string Path, string Body, HttpStatusCode Expected) Request(OrderStep step, OrderState order) => step switch
     {

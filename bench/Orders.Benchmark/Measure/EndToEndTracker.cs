@@ -84,12 +84,18 @@ internal sealed class EndToEndTracker(NpgsqlDataSource dataSource) : IAsyncDispo
             "SELECT correlation_id, last_sequence, updated_at FROM fulfilment.order_state WHERE correlation_id = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
         var rows = new List<(Guid Id, int Sequence, DateTimeOffset UpdatedAt)>(ids.Length);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        try
         {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add((reader.GetGuid(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2)));
             }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The processor has not migrated its schema yet: nothing is applied.
+            return;
         }
 
         var observedAt = DateTimeOffset.UtcNow;

@@ -14,6 +14,9 @@ internal sealed class LagMonitor(RelayLag relay, ProcessorLag processor, EndToEn
 
     public LagSample? Latest { get; private set; }
 
+    /// <summary>Seconds since the monitor was created, on the same scale as <see cref="LagSample.Seconds"/>.</summary>
+    public double Elapsed => Stopwatch.GetElapsedTime(start).TotalSeconds;
+
     public IReadOnlyList<LagSample> Samples
     {
         get

@@ -1,3 +1,5 @@
+using Orders.Benchmark.Measure;
+
 namespace Orders.Benchmark.Report;
 
 /// <summary>Everything one run measured; written as JSON under bench/results/.</summary>
@@ -9,11 +11,17 @@ internal sealed record BenchmarkResult
 
     public required MachineInfo Machine { get; init; }
 
+    public required string LoadAverageAtStart { get; init; }
+
+    public required string LoadAverageAtEnd { get; init; }
+
     public required string Workload { get; init; }
 
     public required SteadyResult Steady { get; init; }
 
     public required MaxRateResult Api { get; init; }
+
+    public required IReadOnlyDictionary<string, long> ApiFailureReasons { get; init; }
 
     public required MaxRateResult Ceiling { get; init; }
 
@@ -28,6 +36,9 @@ internal sealed record BenchmarkResult
 
     /// <summary>Warning and error lines each deployable wrote during the run.</summary>
     public required IReadOnlyDictionary<string, int> ProblemLines { get; init; }
+
+    /// <summary>Per phase, what PostgreSQL's busy sessions were doing or waiting for (see WaitProfile).</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<WaitEntry>> WaitProfiles { get; init; }
 
     public required IReadOnlyList<TargetCheck> Targets { get; init; }
 }

@@ -17,4 +17,8 @@ internal sealed record MachineInfo(string Cpu, int Cores, double MemoryGiB, stri
             RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription);
     }
+
+    /// <summary>The 1, 5 and 15 minute load averages: other work on the machine skews every figure.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

@@ -21,13 +21,26 @@ internal static class ResultTable
         figures.AddRow("SQL ceiling", $"{r.Ceiling.OperationsPerSecond:N0} writes/s");
         figures.AddRow("API / ceiling", $"{r.ApiShareOfCeiling:P0}");
         figures.AddRow("Steady: orders, failed, e2e overtaken, not applied", $"{s.Orders:N0}, {s.FailedOrders:N0}, {s.EndToEndOvertaken:N0}, {s.EndToEndNotApplied:N0}");
+        figures.AddRow("API failures, steady / max rate", $"{Failures(s.FailureReasons)} / {Failures(r.ApiFailureReasons)}");
         figures.AddRow("Steady: max relay lag / processor lag", $"{s.MaxRelayLagRows:N0} rows / {s.MaxProcessorLagEvents:N0} events");
         figures.AddRow("After load: relay / committed offsets / saga at zero", $"{Seconds(s.RelayZeroAfterSeconds)} / {Seconds(s.ProcessorZeroAfterSeconds)} / {Seconds(s.SagaCaughtUpAfterSeconds)}");
         figures.AddRow("Relay drain", Drain(r.RelayDrain, "rows"));
         figures.AddRow("Processor drain", Drain(r.ProcessorDrain, "events"));
         figures.AddRow("Peak memory (VmHWM)", string.Join(", ", r.PeakMemoryMiB.Select(p => $"{p.Key} {p.Value:N0} MiB")));
+        figures.AddRow("Load average at start / end", $"{r.LoadAverageAtStart} / {r.LoadAverageAtEnd}");
         figures.AddRow("Warning/error lines", r.ProblemLines.Count == 0 ? "none" : string.Join(", ", r.ProblemLines.Select(p => $"{p.Key} {p.Value}")));
         AnsiConsole.Write(figures);
+
+        var waits = new Table().Title("PostgreSQL busy sessions (average count per sample)").AddColumns("phase", "sessions", "state, wait event, statement");
+        foreach (var (phase, entries) in r.WaitProfiles)
+        {
+            foreach (var entry in entries.Take(5))
+            {
+                waits.AddRow(Markup.Escape(phase), $"{entry.Sessions:0.00}", Markup.Escape(entry.Activity));
+            }
+        }
+
+        AnsiConsole.Write(waits);
 
         var targets = new Table().Title("Targets").AddColumns("target", "goal", "measured", "", "note");
         foreach (var t in r.Targets)
@@ -43,9 +56,12 @@ internal static class ResultTable
     private static void Row(Table table, string name, LatencySummary l) =>
         table.AddRow(Markup.Escape(name), $"{l.Count:N0}", $"{l.P50:0.0}", $"{l.P90:0.0}", $"{l.P99:0.0}", $"{l.P999:0.0}", $"{l.Max:0.0}");
 
-    private static string Seconds(double? value) => value is { } v ? $"{v:0.00} s" : "not within 60 s";
+    private static string Failures(IReadOnlyDictionary<string, long> reasons) =>
+        reasons.Count == 0 ? "none" : Markup.Escape(string.Join(", ", reasons.Select(f => $"{f.Key} x{f.Value}")));
+
+    private static string Seconds(double? value) => value is { } v ? $"{v:0.00} s" : "not within the deadline";
 
     private static string Drain(DrainResult d, string unit) => d.ItemsPerSecond is { } rate
-        ? $"{d.Items:N0} {unit}: start-up {d.StartupSeconds:0.00} s, then {d.DrainSeconds:0.00} s = {rate:N0} {unit}/s"
-        : $"{d.Items:N0} {unit}: did not finish";
+        ? $"{d.Items:N0} {unit}: start-up {d.StartupSeconds:0.00} s, then {rate:N0} {unit}/s over {d.DrainSeconds:0.00} s{(d.Finished ? "" : " (cut at the deadline)")}"
+        : $"{d.Items:N0} {unit}: no progress";
 }

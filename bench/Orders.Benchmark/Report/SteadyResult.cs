@@ -19,6 +19,9 @@ internal sealed record SteadyResult
 
     public required long FailedOrders { get; init; }
 
+    /// <summary>Failed requests by step and status code (or exception type).</summary>
+    public required IReadOnlyDictionary<string, long> FailureReasons { get; init; }
+
     /// <summary>API latency from when each request was due (open loop).</summary>
     public required LatencySummary Api { get; init; }
 
