@@ -1,9 +1,19 @@
 using Orders.Api.Data;
+using Orders.Api.Http;
+using Orders.Api.Orders;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrdersDatabase();
+builder.AddOrders();
+builder.AddProblemResponses();
+builder.AddApiReference();
 
 var app = builder.Build();
+// First in the pipeline, so that every error below it, the body limit included, leaves as problem+json.
+app.UseProblemResponses();
+app.MapOrders();
+app.MapHealthEndpoints();
+app.MapApiReference();
 app.Run();
 
 /// <summary>Entry point; public so that tests can host the API with WebApplicationFactory.</summary>

@@ -45,13 +45,16 @@ public sealed class DeployableProcess : IAsyncDisposable
             throw new FileNotFoundException($"{Name} is not built: {assemblyPath} is missing.", assemblyPath);
         }
 
-        var startInfo = new ProcessStartInfo("dotnet")
+        // setsid puts the process in a session of its own, so a Ctrl+C in the terminal reaches only the runner,
+        // which then stops the deployables in order instead of all of them at once.
+        var startInfo = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
         };
+        startInfo.ArgumentList.Add("dotnet");
         startInfo.ArgumentList.Add(assemblyPath);
         foreach (var (key, value) in environment)
         {

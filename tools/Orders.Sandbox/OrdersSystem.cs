@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Net;
+using Npgsql;
 
 namespace Orders.Sandbox;
 
@@ -150,8 +151,24 @@ public sealed class OrdersSystem : IAsyncDisposable
         await WaitForApiAsync(cancellationToken);
         Processor.Start();
         started.Add(Processor);
+        await ForgetRelayPositionAsync(cancellationToken);
         Relay.Start();
         started.Add(Relay);
+    }
+
+    /// <summary>
+    /// The stand-in starts empty on every run, while a kept database remembers how far the relay got. Events the
+    /// relay published last time but the processor had not applied would be gone, so the relay starts over: it
+    /// republishes the outbox and the saga passes over every event it has already applied.
+    /// </summary>
+    private async Task ForgetRelayPositionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "DO $$ BEGIN IF to_regclass('outbox_relay_position') IS NOT NULL THEN DELETE FROM outbox_relay_position; END IF; END $$",
+            connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task WaitForApiAsync(CancellationToken cancellationToken)

@@ -46,7 +46,8 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts (initialising on first use) a cluster whose data lives in <paramref name="dataDirectory"/> and is kept.
-    /// Fails if a server already runs on that folder.
+    /// A server left running on that folder by an owner that died is stopped first: the caller must hold the folder
+    /// exclusively (the local run's lock file does).
     /// </summary>
     public static Task<PostgresCluster> StartPersistentAsync(
         string dataDirectory, int? port = null, CancellationToken cancellationToken = default) =>
@@ -138,6 +139,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         try
         {
             await cluster.InitialiseAsync(durable, cancellationToken);
+            await cluster.StopLeftoverServerAsync(cancellationToken);
             await cluster.StartServerAsync(cancellationToken);
             return cluster;
         }
@@ -192,13 +194,35 @@ public sealed class PostgresCluster : IAsyncDisposable
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.auto.conf"), settings, cancellationToken);
     }
 
+    /// <summary>
+    /// A kept cluster whose owner died without stopping it still runs on its folder; callers hold the folder's lock,
+    /// so that server is nobody's and is stopped before a new one starts.
+    /// </summary>
+    private async Task StopLeftoverServerAsync(CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+        {
+            await RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], cancellationToken, throwOnError: false);
+        }
+    }
+
     private async Task StartServerAsync(CancellationToken cancellationToken)
     {
         var logFile = Path.Combine(DataDirectory, "server.log");
-        await RunAsync(
-            "pg_ctl",
-            ["-D", DataDirectory, "-l", logFile, "-o", $"-p {Port}", "-w", "-t", "60", "start"],
-            cancellationToken);
+        try
+        {
+            await RunAsync(
+                "pg_ctl",
+                ["-D", DataDirectory, "-l", logFile, "-o", $"-p {Port}", "-w", "-t", "60", "start"],
+                cancellationToken);
+        }
+        catch (InvalidOperationException e) when (File.Exists(logFile))
+        {
+            // pg_ctl only says "could not start server"; the reason (port in use, bad data folder) is in the log.
+            var reason = (await File.ReadAllLinesAsync(logFile, cancellationToken)).TakeLast(5);
+            throw new InvalidOperationException(
+                $"PostgreSQL did not start on port {Port} with data in {DataDirectory}:\n{string.Join('\n', reason)}", e);
+        }
     }
 
     private Task RunAsync(string tool, string[] arguments, CancellationToken cancellationToken, bool throwOnError = true)

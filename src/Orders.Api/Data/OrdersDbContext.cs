@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
+using Orders.Api.Idempotency;
 using Orders.Api.Orders;
 using Orders.Api.Outbox;
 
 namespace Orders.Api.Data;
 
 /// <summary>
-/// The API's database: <c>orders</c> and <c>outbox</c> in the <c>public</c> schema, where the connector expects them.
-/// Add a migration with:
-/// <c>dotnet ef migrations add &lt;WhatChanged&gt; --project src/Orders.Api --output-dir Data/Migrations</c>
+/// The API's database: <c>orders</c> and <c>outbox</c> in the <c>public</c> schema, where the connector expects them,
+/// and <c>idempotency_keys</c>. Add a migration with:
+/// <c>dotnet dotnet-ef migrations add &lt;WhatChanged&gt; --project src/Orders.Api --output-dir Data/Migrations</c>
 /// </summary>
 public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) : DbContext(options)
 {
@@ -16,6 +17,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OrdersDbContext).Assembly);

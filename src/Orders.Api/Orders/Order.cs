@@ -2,7 +2,10 @@ using Orders.Contracts;
 
 namespace Orders.Api.Orders;
 
-/// <summary>An order row. <see cref="Sequence"/> counts its changes and doubles as the concurrency token.</summary>
+/// <summary>
+/// An order row. <see cref="Sequence"/> counts its changes and doubles as the concurrency token. Each change method
+/// moves the order on and returns the event to write to the outbox with it; callers check the status first.
+/// </summary>
 public sealed class Order
 {
     public required Guid Id { get; init; }
@@ -41,4 +44,106 @@ public sealed class Order
     public string? CancellationReason { get; set; }
 
     public DateTimeOffset? CancelledAt { get; set; }
+
+    public static (Order Order, OrderSubmitted Event) Submit(
+        Guid id, long userId, string currency, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
+    {
+        var order = new Order
+        {
+            Id = id,
+            UserId = userId,
+            Currency = currency,
+            Lines = lines,
+            Total = OrderValidation.Money(lines.Sum(line => line.Quantity * line.UnitPrice)),
+            Status = OrderStatus.Submitted,
+            Sequence = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        return (order, new OrderSubmitted
+        {
+            OrderId = id,
+            UserId = userId,
+            OccurredAt = now,
+            SchemaVersion = OrderSubmitted.CurrentSchemaVersion,
+            Sequence = order.Sequence,
+            Currency = currency,
+            Lines = lines,
+            Total = order.Total,
+        });
+    }
+
+    public OrderPaid Pay(decimal amount, string reference, DateTimeOffset now)
+    {
+        MoveTo(OrderStatus.Paid, now);
+        PaidAmount = amount;
+        PaymentReference = reference;
+        PaidAt = now;
+        return new OrderPaid
+        {
+            OrderId = Id,
+            UserId = UserId,
+            OccurredAt = now,
+            SchemaVersion = OrderPaid.CurrentSchemaVersion,
+            Sequence = Sequence,
+            Amount = amount,
+            Currency = Currency,
+            Reference = reference,
+        };
+    }
+
+    public OrderShipped Ship(string carrier, string trackingNumber, DateTimeOffset now)
+    {
+        MoveTo(OrderStatus.Shipped, now);
+        Carrier = carrier;
+        TrackingNumber = trackingNumber;
+        ShippedAt = now;
+        return new OrderShipped
+        {
+            OrderId = Id,
+            UserId = UserId,
+            OccurredAt = now,
+            SchemaVersion = OrderShipped.CurrentSchemaVersion,
+            Sequence = Sequence,
+            Carrier = carrier,
+            TrackingNumber = trackingNumber,
+        };
+    }
+
+    public OrderDelivered Deliver(DateTimeOffset now)
+    {
+        MoveTo(OrderStatus.Delivered, now);
+        DeliveredAt = now;
+        return new OrderDelivered
+        {
+            OrderId = Id,
+            UserId = UserId,
+            OccurredAt = now,
+            SchemaVersion = OrderDelivered.CurrentSchemaVersion,
+            Sequence = Sequence,
+        };
+    }
+
+    public OrderCancelled Cancel(string reason, DateTimeOffset now)
+    {
+        MoveTo(OrderStatus.Cancelled, now);
+        CancellationReason = reason;
+        CancelledAt = now;
+        return new OrderCancelled
+        {
+            OrderId = Id,
+            UserId = UserId,
+            OccurredAt = now,
+            SchemaVersion = OrderCancelled.CurrentSchemaVersion,
+            Sequence = Sequence,
+            Reason = reason,
+        };
+    }
+
+    private void MoveTo(OrderStatus status, DateTimeOffset now)
+    {
+        Status = status;
+        Sequence++;
+        UpdatedAt = now;
+    }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Orders.Contracts;
+
 namespace Orders.Api.Outbox;
 
 /// <summary>
@@ -28,4 +31,18 @@ public sealed class OutboxMessage
     /// Unique: a transaction writes at most one event.
     /// </summary>
     public long TransactionId { get; init; }
+
+    /// <summary>The row that publishes <paramref name="orderEvent"/>, stamped with the time of the change.</summary>
+    public static OutboxMessage For(IOrderEvent orderEvent)
+    {
+        ArgumentNullException.ThrowIfNull(orderEvent);
+        return new OutboxMessage
+        {
+            UserId = orderEvent.UserId,
+            AggregateId = orderEvent.OrderId,
+            Type = OrderEventTypes.NameOf(orderEvent),
+            Payload = JsonSerializer.Serialize(orderEvent, orderEvent.GetType(), OrderEventTypes.JsonOptions),
+            CreatedAt = orderEvent.OccurredAt,
+        };
+    }
 }

@@ -1,0 +1,22 @@
+using Scalar.AspNetCore;
+
+namespace Orders.Api.Http;
+
+public static class ApiReferenceExtensions
+{
+    /// <summary>Registers the OpenAPI document generator (document <c>v1</c>).</summary>
+    public static IHostApplicationBuilder AddApiReference(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>Serves the OpenAPI document at <c>/openapi/v1.json</c> and the Scalar reference page at <c>/scalar</c>.</summary>
+    public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        return app;
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace Orders.Api.Http;
+
+public static class HealthEndpoints
+{
+    /// <summary>
+    /// Maps <c>/health/live</c> (the process answers; runs no checks, so a database outage does not restart it) and
+    /// <c>/health/ready</c> (the checks tagged <c>ready</c>: the database).
+    /// </summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+}

@@ -1,0 +1,229 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orders.Api.Data;
+using Orders.Api.Idempotency;
+using Orders.Api.Outbox;
+using Orders.Contracts;
+
+namespace Orders.Api.Orders;
+
+/// <summary>
+/// Writes order changes. Each change is one SaveChanges, so one transaction and one batch: the orders row, exactly one
+/// outbox row and, under an Idempotency-Key, the stored response. It runs inside the execution strategy, whose
+/// verification step recognises a commit whose acknowledgement was lost, so a retry never writes a change twice.
+/// </summary>
+internal sealed class OrderChanges(
+    OrdersDbContext db,
+    TimeProvider clock,
+    IOptions<JsonOptions> jsonOptions,
+    OrdersApiMetrics metrics,
+    ILogger<OrderChanges> logger)
+{
+    private const string IdempotencyPrimaryKey = "pk_idempotency_keys";
+
+    private JsonSerializerOptions Json => jsonOptions.Value.SerializerOptions;
+
+    public async Task<Results<Created<OrderResponse>, ProblemHttpResult>> SubmitAsync(
+        long userId, string currency, IReadOnlyList<OrderLine> lines, IdempotencyRequest? idempotency,
+        CancellationToken cancellationToken)
+    {
+        if (idempotency is not null && await FindAsync(idempotency, cancellationToken) is { } earlier)
+        {
+            return ReplayCreated(idempotency, earlier);
+        }
+
+        OrderResponse? written = null;
+        try
+        {
+            written = await db.Database.CreateExecutionStrategy().ExecuteAsync(
+                Guid.CreateVersion7(),
+                async (_, orderId, token) =>
+                {
+                    db.ChangeTracker.Clear();
+                    var now = Now();
+                    var (order, submitted) = Order.Submit(orderId, userId, currency, lines, now);
+                    written = OrderResponse.From(order);
+                    db.Orders.Add(order);
+                    db.Outbox.Add(OutboxMessage.For(submitted));
+                    if (idempotency is not null)
+                    {
+                        db.IdempotencyKeys.Add(
+                            idempotency.Complete(StatusCodes.Status201Created, Serialize(written), now));
+                    }
+
+                    await db.SaveChangesAsync(token);
+                    return written;
+                },
+                async (_, orderId, token) => new ExecutionResult<OrderResponse>(
+                    written is not null && await db.Orders.AnyAsync(o => o.Id == orderId, token), written!),
+                cancellationToken);
+        }
+        catch (DbUpdateException exception) when (idempotency is not null && IsDuplicateKey(exception))
+        {
+            // A concurrent request with the same key committed first; answer as it did.
+            db.ChangeTracker.Clear();
+            var record = await FindAsync(idempotency, cancellationToken)
+                ?? throw new InvalidOperationException("The idempotency key clashed but its record is gone.", exception);
+            return ReplayCreated(idempotency, record);
+        }
+
+        metrics.Submitted();
+        logger.OrderSubmitted(written.Id, written.Sequence);
+        return TypedResults.Created($"/orders/{written.Id}", written);
+    }
+
+    public async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ChangeAsync(
+        Guid id,
+        OrderTransition transition,
+        IdempotencyRequest? idempotency,
+        Func<Order, DateTimeOffset, IOrderEvent> apply,
+        CancellationToken cancellationToken,
+        Func<Order, ProblemHttpResult?>? refuse = null)
+    {
+        if (idempotency is not null && await FindAsync(idempotency, cancellationToken) is { } earlier)
+        {
+            return Replay(idempotency, earlier);
+        }
+
+        OrderResponse? written = null;
+        Results<Ok<OrderResponse>, ProblemHttpResult> result;
+        try
+        {
+            result = await db.Database.CreateExecutionStrategy().ExecuteAsync<Guid, Results<Ok<OrderResponse>, ProblemHttpResult>>(
+                id,
+                async (_, orderId, token) =>
+                {
+                    db.ChangeTracker.Clear();
+                    written = null;
+                    var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, token);
+                    if (order is null)
+                    {
+                        return OrderProblems.NotFound(orderId);
+                    }
+
+                    if (!transition.AllowedFrom.Contains(order.Status))
+                    {
+                        // The change may be this very request, sent twice and committed since our first look.
+                        if (idempotency is not null && await FindAsync(idempotency, token) is { } record)
+                        {
+                            return Replay(idempotency, record);
+                        }
+
+                        metrics.Refused(transition, "status");
+                        logger.StatusForbidsChange(orderId, order.Status, transition.Name);
+                        return OrderProblems.StatusForbids(order.Status, transition.Name, transition.AllowedFrom);
+                    }
+
+                    if (refuse?.Invoke(order) is { } refusal)
+                    {
+                        return refusal;
+                    }
+
+                    var now = Now();
+                    var orderEvent = apply(order, now);
+                    written = OrderResponse.From(order);
+                    db.Outbox.Add(OutboxMessage.For(orderEvent));
+                    if (idempotency is not null)
+                    {
+                        db.IdempotencyKeys.Add(idempotency.Complete(StatusCodes.Status200OK, Serialize(written), now));
+                    }
+
+                    // The update is conditional on the sequence read above (the concurrency token): if another change
+                    // committed in between, nothing is written and DbUpdateConcurrencyException says so.
+                    await db.SaveChangesAsync(token);
+                    return TypedResults.Ok(written);
+                },
+                async (_, orderId, token) =>
+                    written is not null && await db.Orders.AnyAsync(
+                        o => o.Id == orderId && o.Sequence == written.Sequence && o.UpdatedAt == written.UpdatedAt, token)
+                        ? new ExecutionResult<Results<Ok<OrderResponse>, ProblemHttpResult>>(true, TypedResults.Ok(written))
+                        : new ExecutionResult<Results<Ok<OrderResponse>, ProblemHttpResult>>(false, null!),
+                cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await AfterConflictAsync(id, transition, idempotency, cancellationToken);
+        }
+        catch (DbUpdateException exception) when (idempotency is not null && IsDuplicateKey(exception))
+        {
+            return await AfterConflictAsync(id, transition, idempotency, cancellationToken);
+        }
+
+        if (written is not null && result.Result is Ok<OrderResponse>)
+        {
+            metrics.Changed(written.Status);
+            logger.OrderChanged(written.Id, written.Status, written.Sequence);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Another change of the order committed between our read and our write. If it was this very request (same key,
+    /// sent twice at once), answer as it did; otherwise refuse with the status the order has now.
+    /// </summary>
+    private async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> AfterConflictAsync(
+        Guid id, OrderTransition transition, IdempotencyRequest? idempotency, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        if (idempotency is not null && await FindAsync(idempotency, cancellationToken) is { } record)
+        {
+            return Replay(idempotency, record);
+        }
+
+        var status = await db.Orders.Where(o => o.Id == id).Select(o => o.Status).FirstAsync(cancellationToken);
+        metrics.Refused(transition, "concurrent_change");
+        logger.ChangedConcurrently(id, status, transition.Name);
+        return OrderProblems.ChangedConcurrently(status);
+    }
+
+    private Task<IdempotencyRecord?> FindAsync(IdempotencyRequest idempotency, CancellationToken cancellationToken) =>
+        db.IdempotencyKeys.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Scope == idempotency.Scope && r.Key == idempotency.Key, cancellationToken);
+
+    private Results<Created<OrderResponse>, ProblemHttpResult> ReplayCreated(
+        IdempotencyRequest idempotency, IdempotencyRecord record) =>
+        Recall(idempotency, record) is { } response
+            ? TypedResults.Created($"/orders/{response.Id}", response)
+            : OrderProblems.KeyReused();
+
+    private Results<Ok<OrderResponse>, ProblemHttpResult> Replay(IdempotencyRequest idempotency, IdempotencyRecord record) =>
+        Recall(idempotency, record) is { } response ? TypedResults.Ok(response) : OrderProblems.KeyReused();
+
+    /// <summary>The stored response if the record was made by the same request, or null if the key was reused.</summary>
+    private OrderResponse? Recall(IdempotencyRequest idempotency, IdempotencyRecord record)
+    {
+        if (!idempotency.Matches(record))
+        {
+            metrics.KeyReused();
+            logger.IdempotencyKeyReused(idempotency.Scope);
+            return null;
+        }
+
+        metrics.Replayed();
+        logger.IdempotentReplay(idempotency.Scope, record.StatusCode);
+        return JsonSerializer.Deserialize<OrderResponse>(record.ResponseBody, Json)
+            ?? throw new InvalidOperationException($"The stored response of {idempotency.Scope} is empty.");
+    }
+
+    private string Serialize(OrderResponse response) => JsonSerializer.Serialize(response, Json);
+
+    /// <summary>The time of a change, cut to the microseconds PostgreSQL keeps, so responses match later reads.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
+    }
+
+    private static bool IsDuplicateKey(DbUpdateException exception) =>
+        exception.InnerException is PostgresException
+        {
+            SqlState: PostgresErrorCodes.UniqueViolation,
+            ConstraintName: IdempotencyPrimaryKey,
+        };
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics.Metrics;
+
+namespace Orders.Processor.Kafka;
+
+/// <summary>The Kafka bridge's instruments on the processor's <c>Orders.Processor</c> meter.</summary>
+public sealed class KafkaConsumerMetrics
+{
+    private readonly Counter<long> applied;
+    private readonly Counter<long> deadLettered;
+    private readonly Counter<long> retries;
+    private long lag;
+
+    public KafkaConsumerMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create("Orders.Processor");
+        applied = meter.CreateCounter<long>(
+            "orders.kafka.records.applied", "{record}", "Outbox records handed to the saga and completed.");
+        deadLettered = meter.CreateCounter<long>(
+            "orders.kafka.records.dead_lettered", "{record}", "Outbox records moved to the dead-letter topic.");
+        retries = meter.CreateCounter<long>(
+            "orders.kafka.records.retries", "{retry}", "Failed attempts at a record that are retried.");
+        meter.CreateObservableGauge(
+            "orders.kafka.consumer.lag", () => Volatile.Read(ref lag), "{record}",
+            "Records in the assigned partitions not yet applied, as of the last commit.");
+    }
+
+    public void RecordApplied() => applied.Add(1);
+
+    public void RecordDeadLettered(string reason) => deadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void RecordRetry() => retries.Add(1);
+
+    public void SetLag(long records) => Volatile.Write(ref lag, records);
+}

@@ -1,0 +1,34 @@
+namespace Orders.Processor.Kafka;
+
+/// <summary>Registration of the Kafka bridge that feeds outbox events to the saga.</summary>
+public static class KafkaExtensions
+{
+    /// <summary>
+    /// Adds the consumer of the outbox topic (<see cref="KafkaOptions"/>, section <c>Kafka</c>), which decodes each
+    /// Kafka Connect record into its <c>Orders.Contracts</c> event and sends it through MassTransit's mediator; the
+    /// mediator and the saga are registered elsewhere with <c>AddMediator</c>.
+    /// </summary>
+    /// <remarks>
+    /// This folder (<c>Orders.Processor/Kafka</c>) stands in for MassTransit's Kafka rider (MassTransit.Kafka), which is
+    /// not available to us; it is the part to swap out once it is. With the rider, the saga is attached through
+    /// <c>AddRider(r =&gt; r.UsingKafka(... k.TopicEndpoint&lt;...&gt;(topic, groupId, e =&gt; e.ConfigureSaga&lt;...&gt;(context))))</c>
+    /// instead of the mediator, and <see cref="OutboxRecordDecoder"/> becomes the endpoint's value deserializer.
+    /// </remarks>
+    public static IHostApplicationBuilder AddKafkaOrderEvents(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<KafkaOptions>()
+            .BindConfiguration(KafkaOptions.SectionName)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers), "Kafka:BootstrapServers is required.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Topic) && !string.IsNullOrWhiteSpace(o.GroupId), "Kafka:Topic and Kafka:GroupId are required.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DeadLetterTopic) && o.DeadLetterTopic != o.Topic, "Kafka:DeadLetterTopic is required and must differ from Kafka:Topic.")
+            .Validate(o => o.SessionTimeout >= TimeSpan.FromSeconds(1) && o.CommitInterval > TimeSpan.Zero, "Kafka:SessionTimeout must be at least a second and Kafka:CommitInterval positive.")
+            .Validate(o => o.RetryInitialDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, "Kafka:RetryInitialDelay must be positive and at most Kafka:RetryMaxDelay.")
+            .Validate(o => o.PartitionBufferSize > 0, "Kafka:PartitionBufferSize must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<KafkaConsumerMetrics>();
+        builder.Services.AddHostedService<OrderEventsConsumer>();
+        return builder;
+    }
+}

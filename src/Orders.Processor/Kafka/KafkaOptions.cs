@@ -1,0 +1,41 @@
+namespace Orders.Processor.Kafka;
+
+/// <summary>
+/// Settings of the Kafka consumer that feeds outbox events to the saga, bound from the <c>Kafka</c> section
+/// (environment variables <c>Kafka__BootstrapServers</c>, <c>Kafka__Topic</c>, ...).
+/// </summary>
+public sealed class KafkaOptions
+{
+    /// <summary>The configuration section these settings are read from.</summary>
+    public const string SectionName = "Kafka";
+
+    /// <summary>The brokers, <c>host:port</c> separated by commas. Required.</summary>
+    public string BootstrapServers { get; set; } = "";
+
+    /// <summary>The topic the outbox connector (or the relay) publishes to.</summary>
+    public string Topic { get; set; } = "microshop.order-outbox";
+
+    /// <summary>The consumer group; every processor instance uses the same one so partitions are shared.</summary>
+    public string GroupId { get; set; } = "orders-processor";
+
+    /// <summary>Where records that can never be applied (undecodable, unknown type, ids that disagree) are moved.</summary>
+    public string DeadLetterTopic { get; set; } = "microshop.order-outbox.dlq";
+
+    /// <summary>
+    /// How long the group waits for a silent member before giving its partitions to another. Short, so a crashed
+    /// instance's partitions move on quickly.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often offsets of applied records are committed; a crash repeats at most this much work.</summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The pause before the first retry of a record whose processing failed; it doubles per attempt.</summary>
+    public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest pause between retries of the same record.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many fetched records may wait per partition before the partition is paused.</summary>
+    public int PartitionBufferSize { get; set; } = 1000;
+}

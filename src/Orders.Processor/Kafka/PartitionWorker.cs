@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Confluent.Kafka;
+
+namespace Orders.Processor.Kafka;
+
+/// <summary>
+/// Applies one assigned partition's records strictly in offset order and publishes how far it got. The consume loop
+/// owns the Kafka consumer; this only reads what the loop hands over, so partitions proceed in parallel.
+/// </summary>
+internal sealed class PartitionWorker : IDisposable
+{
+    private readonly Channel<ConsumeResult<byte[], byte[]>> queue;
+    // Records that did not fit into the queue; the loop pauses the partition until they are in. Loop thread only.
+    private readonly Queue<ConsumeResult<byte[], byte[]>> overflow = new();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly PartitionWorkerContext context;
+    private readonly Task running;
+    private long completedOffset = Offset.Unset.Value;
+
+    public PartitionWorker(TopicPartition partition, PartitionWorkerContext context)
+    {
+        Partition = partition;
+        this.context = context;
+        queue = Channel.CreateBounded<ConsumeResult<byte[], byte[]>>(
+            new BoundedChannelOptions(context.Options.PartitionBufferSize) { SingleReader = true, SingleWriter = true });
+        running = Task.Run(RunAsync);
+    }
+
+    public TopicPartition Partition { get; }
+
+    /// <summary>The offset after the last applied record: what may be committed. Unset before the first.</summary>
+    public long CompletedOffset => Interlocked.Read(ref completedOffset);
+
+    /// <summary>The offset last committed for this partition by this consumer. Loop thread only.</summary>
+    public long CommittedOffset { get; set; } = Offset.Unset.Value;
+
+    /// <summary>Hands a record over; false when the partition's buffer is full and the partition should be paused.</summary>
+    public bool Enqueue(ConsumeResult<byte[], byte[]> record)
+    {
+        if (overflow.Count == 0 && queue.Writer.TryWrite(record))
+        {
+            return true;
+        }
+
+        overflow.Enqueue(record);
+        return false;
+    }
+
+    /// <summary>Moves waiting records into the buffer; true when none wait any more and the partition may resume.</summary>
+    public bool DrainOverflow()
+    {
+        while (overflow.TryPeek(out var record) && queue.Writer.TryWrite(record))
+        {
+            overflow.Dequeue();
+        }
+
+        return overflow.Count == 0;
+    }
+
+    /// <summary>
+    /// Takes no further record, lets the one in flight finish (a retry wait is cut short and the record left
+    /// unapplied) and returns when the worker is idle, so <see cref="CompletedOffset"/> is final.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await stopping.CancelAsync();
+        queue.Writer.TryComplete();
+        await running;
+    }
+
+    public void Dispose() => stopping.Dispose();
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stopping.Token))
+            {
+                while (!stopping.IsCancellationRequested && queue.Reader.TryRead(out var record))
+                {
+                    await HandleAsync(record);
+                    Interlocked.Exchange(ref completedOffset, record.Offset.Value + 1);
+                }
+            }
+        }
+        catch (Exception) when (stopping.IsCancellationRequested)
+        {
+            // Stopped between records or during a retry: whatever was not applied stays uncommitted and is redelivered
+            // to whoever owns the partition next.
+        }
+    }
+
+    private async Task HandleAsync(ConsumeResult<byte[], byte[]> record)
+    {
+        OutboxRecord decoded;
+        try
+        {
+            decoded = OutboxRecordDecoder.Decode(record.Message.Key, record.Message.Value);
+        }
+        catch (PoisonRecordException poison)
+        {
+            await DeadLetterAsync(record, poison);
+            return;
+        }
+
+        // Send runs the whole saga pipeline, database commit included, and throws if any of it failed. The attempt in
+        // flight is not cancelled on stop: cutting it short would only turn a finished transaction into a redelivery.
+        await RetryAsync(
+            () => context.Mediator.Send(decoded.Event, decoded.Event.GetType(), CancellationToken.None),
+            (attempt, delay, exception) => KafkaLog.ApplyFailed(
+                context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, attempt, delay, exception));
+        context.Metrics.RecordApplied();
+    }
+
+    private async Task DeadLetterAsync(ConsumeResult<byte[], byte[]> record, PoisonRecordException poison)
+    {
+        var headers = new Headers();
+        foreach (var header in record.Message.Headers ?? [])
+        {
+            headers.Add(header.Key, header.GetValueBytes());
+        }
+
+        headers.Add("dlq-reason", Encoding.UTF8.GetBytes(poison.Reason));
+        headers.Add("dlq-error", Encoding.UTF8.GetBytes(poison.Message));
+        headers.Add("dlq-original-topic", Encoding.UTF8.GetBytes(record.Topic));
+        headers.Add("dlq-original-partition", Encoding.UTF8.GetBytes(record.Partition.Value.ToString(CultureInfo.InvariantCulture)));
+        headers.Add("dlq-original-offset", Encoding.UTF8.GetBytes(record.Offset.Value.ToString(CultureInfo.InvariantCulture)));
+        headers.Add("dlq-consumer-group", Encoding.UTF8.GetBytes(context.Options.GroupId));
+        var message = new Message<byte[], byte[]>
+        {
+            Key = record.Message.Key,
+            Value = record.Message.Value,
+            Headers = headers,
+            Timestamp = record.Message.Timestamp,
+        };
+
+        // The offset moves past the record only once the dead-letter copy is acknowledged by all in-sync replicas.
+        await RetryAsync(
+            () => context.DeadLetterProducer.ProduceAsync(context.Options.DeadLetterTopic, message),
+            (attempt, delay, exception) => KafkaLog.DeadLetterFailed(
+                context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, attempt, delay, exception));
+        context.Metrics.RecordDeadLettered(poison.Reason);
+        KafkaLog.DeadLettered(
+            context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, context.Options.DeadLetterTopic,
+            poison.Reason, poison.Message);
+    }
+
+    // Failures here are transient by definition (database or broker down, concurrency conflicts): the same record is
+    // tried again, forever, because skipping it would apply the partition's later events out of order.
+    private async Task RetryAsync(Func<Task> attempt, Action<int, TimeSpan, Exception> onFailure)
+    {
+        for (var attempts = 1; ; attempts++)
+        {
+            try
+            {
+                await attempt();
+                return;
+            }
+            catch (Exception exception) when (!stopping.IsCancellationRequested)
+            {
+                var delay = Backoff(attempts);
+                onFailure(attempts, delay, exception);
+                context.Metrics.RecordRetry();
+                await Task.Delay(delay, stopping.Token);
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempts)
+    {
+        var options = context.Options;
+        var factor = Math.Pow(2, Math.Min(attempts - 1, 30));
+        return TimeSpan.FromTicks((long)Math.Min(options.RetryInitialDelay.Ticks * factor, options.RetryMaxDelay.Ticks));
+    }
+}

@@ -1,0 +1,12 @@
+using Confluent.Kafka;
+using MassTransit.Mediator;
+
+namespace Orders.Processor.Kafka;
+
+/// <summary>What every partition worker of one consumer shares.</summary>
+internal sealed record PartitionWorkerContext(
+    KafkaOptions Options,
+    IMediator Mediator,
+    IProducer<byte[], byte[]> DeadLetterProducer,
+    KafkaConsumerMetrics Metrics,
+    ILogger Logger);

@@ -1,0 +1,3 @@
+namespace Orders.Api.Tests;
+
+public sealed record OrderRow(string Status, int Sequence, decimal Total, DateTimeOffset UpdatedAt);
