@@ -23,6 +23,8 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
 
     private readonly PeakMemory memory = new();
     private readonly Dictionary<string, IReadOnlyList<WaitEntry>> waitProfiles = [];
+    private readonly Dictionary<string, IReadOnlyDictionary<string, double>> coresByPhase = [];
+    private CpuUsage cpu = null!;
     private DeployableOutput output = null!;
 
 #if DEBUG
@@ -87,7 +89,14 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
                 OnOutput = output.Add,
             },
             cancellationToken);
+        // The processor subscribed before any topic existed, and librdkafka only looks for a missing subscribed topic
+        // again after topic.metadata.refresh.interval.ms (5 min): it would sit idle that long. In production the topic
+        // exists before the processor starts, so make it so here and restart the processor.
+        ProcessorLag.CreateTopic(system.Kafka.BootstrapServers);
+        await system.Processor.StopAsync(StopGracePeriod);
+        await system.RestartAsync(system.Processor, cancellationToken);
         Complete(starting, "System started");
+        cpu = new CpuUsage(system);
 
         var builder = new NpgsqlConnectionStringBuilder(system.ConnectionString) { MaxPoolSize = options.Concurrency + 10 };
         await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
@@ -135,6 +144,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
             PeakMemoryMiB = memory.PeakMebibytes(),
             ProblemLines = output.ProblemLines,
             WaitProfiles = waitProfiles,
+            CoresByPhase = coresByPhase,
             Targets = [],
         };
         return result with { Targets = Targets.Check(result, options) };
@@ -182,6 +192,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         tracker.Start();
         monitor.Start();
         profile.Start();
+        var cpuBefore = cpu.Read();
         var start = Stopwatch.GetTimestamp();
         var running = load.RunAsync(options.Rate, options.Duration, 1, cancellationToken);
         while (!running.IsCompleted)
@@ -195,6 +206,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         await running;
         var loadSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var loadEnded = monitor.Elapsed;
+        coresByPhase["steady"] = CpuUsage.Cores(cpuBefore, cpu.Read(), TimeSpan.FromSeconds(loadSeconds));
         waitProfiles["steady"] = profile.Summarize();
         Complete(task, $"Steady load: {load.Orders:N0} orders, {load.Requests:N0} requests in {loadSeconds:0.0} s");
 
@@ -241,6 +253,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         profile.Start();
         var task = progress.AddTask($"{name}, {options.Concurrency} clients", maxValue: options.MaxRateDuration.TotalSeconds);
         var load = new ClosedLoopLoad(writer, options.Workload);
+        var cpuBefore = cpu.Read();
         var start = Stopwatch.GetTimestamp();
         var running = load.RunAsync(options.Concurrency, options.MaxRateDuration, maxOperations, firstUserId, cancellationToken);
         while (!running.IsCompleted)
@@ -252,6 +265,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
 
         await running;
         waitProfiles[name] = profile.Summarize();
+        coresByPhase[name] = CpuUsage.Cores(cpuBefore, cpu.Read(), load.Elapsed);
         var rate = Math.Round(load.Operations / load.Elapsed.TotalSeconds, 1);
         maxRateHistograms.Add(($"{name} ({options.Concurrency} clients)", load.Latency));
         Complete(task, $"{name}: {rate:N0} writes/s, p99 {load.Latency.Summarize().P99:0.0} ms");
@@ -280,7 +294,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         var task = progress.AddTask($"Relay drains {rows:N0} rows", maxValue: rows);
         var start = Stopwatch.GetTimestamp();
         await system.RestartAsync(system.Relay, cancellationToken);
-        return await DrainAsync(task, "Relay drain", "rows", rows, start, async () =>
+        return await DrainAsync(task, "relay drain", "rows", rows, start, async () =>
         {
             var position = await relayLag.PositionAsync(cancellationToken);
             return position == initial ? rows : position >= target ? 0 : await relayLag.PendingRowsAsync(cancellationToken);
@@ -296,7 +310,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         var task = progress.AddTask($"Processor drains {events:N0} events", maxValue: events);
         var start = Stopwatch.GetTimestamp();
         await system.RestartAsync(system.Processor, cancellationToken);
-        var result = await DrainAsync(task, "Processor drain", "events", events, start, () => Task.FromResult(processorLag.Measure()), system.Processor, cancellationToken);
+        var result = await DrainAsync(task, "processor drain", "events", events, start, () => Task.FromResult(processorLag.Measure()), system.Processor, cancellationToken);
         waitProfiles["processor drain"] = profile.Summarize();
         return result;
     }
@@ -310,6 +324,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         ProgressTask task, string name, string unit, long items, long start, Func<Task<long>> remaining, DeployableProcess process,
         CancellationToken cancellationToken)
     {
+        var cpuBefore = cpu.Read();
         double? firstProgress = null;
         var leftAtFirstProgress = items;
         var left = items;
@@ -333,6 +348,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
             }
         }
 
+        coresByPhase[name] = CpuUsage.Cores(cpuBefore, cpu.Read(), Stopwatch.GetElapsedTime(start));
         if (firstProgress is not { } first)
         {
             Complete(task, $"{name}: no progress within {options.DrainDeadline.TotalSeconds:0} s");

@@ -40,5 +40,8 @@ internal sealed record BenchmarkResult
     /// <summary>Per phase, what PostgreSQL's busy sessions were doing or waiting for (see WaitProfile).</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<WaitEntry>> WaitProfiles { get; init; }
 
+    /// <summary>Per phase, the cores each process used on average (1.0 = one core busy all the time).</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> CoresByPhase { get; init; }
+
     public required IReadOnlyList<TargetCheck> Targets { get; init; }
 }

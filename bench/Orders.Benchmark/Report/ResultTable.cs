@@ -5,6 +5,8 @@ namespace Orders.Benchmark.Report;
 /// <summary>The run's figures as console tables.</summary>
 internal static class ResultTable
 {
+    private static readonly string[] Processes = ["api", "relay", "processor", "postgres", "benchmark"];
+
     public static void Write(BenchmarkResult r)
     {
         var s = r.Steady;
@@ -30,6 +32,15 @@ internal static class ResultTable
         figures.AddRow("Load average at start / end", $"{r.LoadAverageAtStart} / {r.LoadAverageAtEnd}");
         figures.AddRow("Warning/error lines", r.ProblemLines.Count == 0 ? "none" : string.Join(", ", r.ProblemLines.Select(p => $"{p.Key} {p.Value}")));
         AnsiConsole.Write(figures);
+
+        var cores = new Table().Title("CPU by phase (cores used on average)").AddColumns(["phase", .. Processes]);
+        foreach (var (phase, usage) in r.CoresByPhase)
+        {
+            cores.AddRow(
+                [Markup.Escape(phase), .. Processes.Select(p => usage.TryGetValue(p, out var c) ? $"{c:0.00}" : "-")]);
+        }
+
+        AnsiConsole.Write(cores);
 
         var waits = new Table().Title("PostgreSQL busy sessions (average count per sample)").AddColumns("phase", "sessions", "state, wait event, statement");
         foreach (var (phase, entries) in r.WaitProfiles)
