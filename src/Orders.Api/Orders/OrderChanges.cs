@@ -32,11 +32,7 @@ internal sealed class OrderChanges(
         long userId, string currency, IReadOnlyList<OrderLine> lines, IdempotencyRequest? idempotency,
         CancellationToken cancellationToken)
     {
-        if (idempotency is not null && await FindAsync(idempotency, cancellationToken) is { } earlier)
-        {
-            return ReplayCreated(idempotency, earlier);
-        }
-
+        // No look-up of the key first: a repeat fails on the key's primary key, which costs only the repeats.
         OrderResponse? written = null;
         try
         {
@@ -65,7 +61,7 @@ internal sealed class OrderChanges(
         }
         catch (DbUpdateException exception) when (idempotency is not null && IsDuplicateKey(exception))
         {
-            // A concurrent request with the same key committed first; answer as it did.
+            // This key was used before (a retry, or a concurrent duplicate that committed first): answer as then.
             db.ChangeTracker.Clear();
             var record = await FindAsync(idempotency, cancellationToken)
                 ?? throw new InvalidOperationException("The idempotency key clashed but its record is gone.", exception);
@@ -85,11 +81,8 @@ internal sealed class OrderChanges(
         CancellationToken cancellationToken,
         Func<Order, ProblemHttpResult?>? refuse = null)
     {
-        if (idempotency is not null && await FindAsync(idempotency, cancellationToken) is { } earlier)
-        {
-            return Replay(idempotency, earlier);
-        }
-
+        // No look-up of the key first: every change leaves a status the same change cannot start from, so a repeat
+        // always meets the status check below, which looks the key up then.
         OrderResponse? written = null;
         Results<Ok<OrderResponse>, ProblemHttpResult> result;
         try
@@ -108,7 +101,7 @@ internal sealed class OrderChanges(
 
                     if (!transition.AllowedFrom.Contains(order.Status))
                     {
-                        // The change may be this very request, sent twice and committed since our first look.
+                        // The change may be this very request, made before or by a concurrent duplicate.
                         if (idempotency is not null && await FindAsync(idempotency, token) is { } record)
                         {
                             return Replay(idempotency, record);

@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Orders.Processor.Fulfilment;
+
+namespace Orders.Processor.Data;
+
+/// <summary>
+/// The processor's database: the saga table <c>fulfilment.order_state</c>; the Quartz store (<c>fulfilment.qrtz_*</c>) is
+/// created by the AddQuartzStore migration. Add a migration with:
+/// <c>dotnet dotnet-ef migrations add &lt;WhatChanged&gt; --project src/Orders.Processor --output-dir Data/Migrations</c>
+/// </summary>
+public sealed class FulfilmentDbContext(DbContextOptions<FulfilmentDbContext> options) : DbContext(options)
+{
+    public const string Schema = "fulfilment";
+    public const string MigrationsHistoryTable = "__fulfilment_migrations";
+
+    public DbSet<OrderFulfilmentState> Orders => Set<OrderFulfilmentState>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(FulfilmentDbContext).Assembly);
+    }
+}

@@ -1,0 +1,92 @@
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Saga;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Orders.Processor.Data;
+using Orders.Processor.OrdersApi;
+using Orders.Processor.SagaRepository;
+using Orders.Processor.Scheduling;
+using Quartz;
+
+namespace Orders.Processor.Fulfilment;
+
+public static class FulfilmentExtensions
+{
+    /// <summary>
+    /// Registers MassTransit's mediator with the fulfilment saga and everything it needs: the saga table
+    /// (<see cref="FulfilmentDbContext"/>, optional start-up migration), Quartz timeouts in the same database, and the
+    /// Orders API client. <c>IMediator.Send(orderEvent, orderEvent.GetType(), ct)</c> returns once the saga's new state and
+    /// every scheduling change it made are committed in PostgreSQL, and throws otherwise (after retrying concurrency
+    /// conflicts and deadlocks). Settings: <c>ConnectionStrings:Orders</c>, <c>Fulfilment</c>, <c>OrdersApi</c>,
+    /// <c>Scheduling</c>, <c>Database</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddFulfilment(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // Database first: its start-up migration must run before Quartz's hosted service validates the store.
+        builder.AddFulfilmentDatabase();
+        builder.AddFulfilmentScheduling();
+        builder.AddOrdersApiClient();
+        builder.Services.AddFulfilmentSaga(builder.Configuration);
+
+        builder.Services.AddMediator(mediator =>
+        {
+            mediator
+                .AddSagaStateMachine<OrderFulfilmentStateMachine, OrderFulfilmentState>((context, saga) =>
+                    saga.UseFilter(new EnlistSchedulerFilter<OrderFulfilmentState>(
+                        context.GetRequiredService<ISchedulerFactory>(), context.GetRequiredService<IScheduleMessageProvider>())))
+                .Repository(r => r.RegisterSagaRepository<
+                    OrderFulfilmentState,
+                    DbContext,
+                    SagaConsumeContextFactory<DbContext, OrderFulfilmentState>,
+                    EntityFrameworkSagaRepositoryContextFactory<FulfilmentDbContext, OrderFulfilmentState>>());
+
+            // Optimistic concurrency: the loser of a race on one saga row reloads and applies its event on top.
+            mediator.ConfigureMediator((_, cfg) => cfg.UseMessageRetry(r =>
+            {
+                r.Handle<Exception>(IsTransient);
+                r.Exponential(10, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20));
+            }));
+        });
+        return builder;
+    }
+
+    /// <summary>What the state machine needs besides persistence: its options, metrics and the cancellation activity.</summary>
+    internal static IServiceCollection AddFulfilmentSaga(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FulfilmentOptions>()
+            .Bind(configuration.GetSection(FulfilmentOptions.SectionName))
+            .Validate(o => o.PaymentTimeout > TimeSpan.Zero && o.ShipmentTimeout > TimeSpan.Zero,
+                "Fulfilment:PaymentTimeout and Fulfilment:ShipmentTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<OrdersProcessorMetrics>();
+        services.AddScoped<RequestPaymentTimeoutCancellation>();
+        return services;
+    }
+
+    /// <summary>Failures that a fresh attempt of the same message can get past.</summary>
+    internal static bool IsTransient(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case DbUpdateConcurrencyException:
+                    return true;
+                // A concurrent first insert of the same saga, or a lock cycle between two saga transactions.
+                case PostgresException
+                {
+                    SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected
+                        or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable,
+                }:
+                    return true;
+                case NpgsqlException { IsTransient: true }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,50 @@
+using MassTransit;
+using Orders.Contracts;
+using Orders.Processor.OrdersApi;
+
+namespace Orders.Processor.Fulfilment;
+
+/// <summary>
+/// Asks the Orders API to cancel an order whose payment deadline passed. The saga does not move to Cancelled here: the
+/// API is the only writer of orders, and its OrderCancelled event moves the saga. A failure (API down) propagates, so the
+/// timeout is not consumed and its delivery is retried.
+/// </summary>
+public sealed class RequestPaymentTimeoutCancellation(OrdersApiClient ordersApi, ILogger<RequestPaymentTimeoutCancellation> logger)
+    : IStateMachineActivity<OrderFulfilmentState, PaymentTimedOut>
+{
+    public async Task Execute(
+        BehaviorContext<OrderFulfilmentState, PaymentTimedOut> context, IBehavior<OrderFulfilmentState, PaymentTimedOut> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+
+        var orderId = context.Saga.CorrelationId;
+        var outcome = await ordersApi.RequestCancellationAsync(
+            orderId, OrderCancelled.PaymentTimeoutReason, context.CancellationToken);
+        if (outcome.Accepted)
+        {
+            context.Saga.CancellationRequestedAt = DateTimeOffset.UtcNow;
+            context.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+            Log.CancellationRequested(logger, orderId);
+        }
+        else
+        {
+            Log.CancellationNotNeeded(logger, orderId, outcome.CurrentStatus ?? "unknown");
+        }
+
+        await next.Execute(context);
+    }
+
+    public Task Faulted<TException>(
+        BehaviorExceptionContext<OrderFulfilmentState, PaymentTimedOut, TException> context,
+        IBehavior<OrderFulfilmentState, PaymentTimedOut> next)
+        where TException : Exception
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return next.Faulted(context);
+    }
+
+    public void Probe(ProbeContext context) => context?.CreateScope("request-payment-timeout-cancellation");
+
+    public void Accept(StateMachineVisitor visitor) => visitor?.Visit(this);
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Orders.Contracts;
+
+namespace Orders.Processor.OrdersApi;
+
+/// <summary>
+/// Typed client of the Orders API. Requests carry an Idempotency-Key derived from the order and the reason, so retries
+/// (by the resilience handler or a redelivered timeout) replay the first answer instead of acting twice.
+/// </summary>
+public sealed class OrdersApiClient(HttpClient http)
+{
+    private static readonly string[] StatusesPastPayment = ["Paid", "Shipped", "Delivered"];
+
+    /// <summary>
+    /// POST /orders/{id}/cancellation. Returns accepted on 2xx, refused on a 409 whose currentStatus shows the order is
+    /// already cancelled or paid; throws on anything else, so the caller retries later.
+    /// </summary>
+    public async Task<CancellationOutcome> RequestCancellationAsync(Guid orderId, string reason, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"orders/{orderId}/cancellation", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new CancellationRequest(reason), options: OrderEventTypes.JsonOptions),
+        };
+        request.Headers.Add("Idempotency-Key", IdempotencyKey(orderId, reason));
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return new CancellationOutcome(true, null);
+        }
+
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            var currentStatus = await ReadCurrentStatusAsync(response, cancellationToken);
+            if (currentStatus == "Cancelled" || StatusesPastPayment.Contains(currentStatus))
+            {
+                return new CancellationOutcome(false, currentStatus);
+            }
+        }
+
+        throw new HttpRequestException(
+            $"The Orders API answered {(int)response.StatusCode} to the cancellation of order {orderId}.",
+            inner: null,
+            response.StatusCode);
+    }
+
+    /// <summary>A name-based key: the same order and reason always give the same key.</summary>
+    internal static string IdempotencyKey(Guid orderId, string reason)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{orderId:D}/{reason}"));
+        return new Guid(hash.AsSpan(0, 16)).ToString("D");
+    }
+
+    private static async Task<string?> ReadCurrentStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var problem = await JsonDocument.ParseAsync(
+                await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            return problem.RootElement.TryGetProperty("currentStatus", out var status) && status.ValueKind == JsonValueKind.String
+                ? status.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record CancellationRequest(string Reason);
+}

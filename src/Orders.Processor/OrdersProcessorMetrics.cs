@@ -1,0 +1,39 @@
+using System.Diagnostics.Metrics;
+
+namespace Orders.Processor;
+
+/// <summary>The processor's instruments, on the one <c>Orders.Processor</c> meter.</summary>
+public sealed class OrdersProcessorMetrics
+{
+    public const string MeterName = "Orders.Processor";
+
+    private readonly Counter<long> applied;
+    private readonly Counter<long> duplicates;
+    private readonly Counter<long> parked;
+    private readonly Counter<long> timedOut;
+    private readonly Counter<long> refundsRequired;
+
+    public OrdersProcessorMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        applied = meter.CreateCounter<long>("orders.fulfilment.applied", "{event}", "Order events applied to the saga.");
+        duplicates = meter.CreateCounter<long>(
+            "orders.fulfilment.duplicates", "{event}", "Order events already applied, dropped without effect.");
+        parked = meter.CreateCounter<long>(
+            "orders.fulfilment.parked", "{event}", "Order events held back because an earlier event of the order is missing.");
+        timedOut = meter.CreateCounter<long>("orders.fulfilment.timed_out", "{timeout}", "Payment and shipment deadlines that passed.");
+        refundsRequired = meter.CreateCounter<long>(
+            "orders.fulfilment.refunds_required", "{order}", "Payments received for orders that no longer take them.");
+    }
+
+    public void Applied(string eventType) => applied.Add(1, new KeyValuePair<string, object?>("event", eventType));
+
+    public void Duplicate(string eventType) => duplicates.Add(1, new KeyValuePair<string, object?>("event", eventType));
+
+    public void Parked(string eventType) => parked.Add(1, new KeyValuePair<string, object?>("event", eventType));
+
+    public void TimedOut(string timeout) => timedOut.Add(1, new KeyValuePair<string, object?>("timeout", timeout));
+
+    public void RefundRequired() => refundsRequired.Add(1);
+}

@@ -1,0 +1,121 @@
+using MassTransit.Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orders.Contracts;
+using Orders.Processor.Data;
+using Orders.Processor.Fulfilment;
+using Orders.Processor.OrdersApi;
+
+namespace Orders.Processor.Tests;
+
+/// <summary>
+/// The processor as deployed (AddFulfilment: real saga repository, Quartz store, migrations) on a test database, with
+/// short timeouts, a low Quartz idle wait and a fake Orders API.
+/// </summary>
+internal sealed class ProcessorHost : IAsyncDisposable
+{
+    private readonly IHost host;
+    private bool stopped;
+
+    private ProcessorHost(IHost host, string connectionString)
+    {
+        this.host = host;
+        ConnectionString = connectionString;
+    }
+
+    public string ConnectionString { get; }
+
+    public IMediator Mediator => host.Services.GetRequiredService<IMediator>();
+
+    public static async Task<ProcessorHost> StartAsync(
+        string connectionString, FakeOrdersApi api, TimeSpan? paymentTimeout = null, TimeSpan? shipmentTimeout = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Orders"] = connectionString,
+            ["Database:MigrateOnStartup"] = "true",
+            ["Fulfilment:PaymentTimeout"] = (paymentTimeout ?? TimeSpan.FromHours(1)).ToString(),
+            ["Fulfilment:ShipmentTimeout"] = (shipmentTimeout ?? TimeSpan.FromHours(1)).ToString(),
+            ["OrdersApi:BaseAddress"] = "http://orders-api.test/",
+            ["Scheduling:IdleWaitTime"] = "00:00:01",
+            ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
+            ["Scheduling:MisfireThreshold"] = "00:00:01",
+            ["Scheduling:RetryInterval"] = "00:00:00.500",
+        });
+        builder.Logging.ClearProviders();
+        builder.AddFulfilment();
+        builder.Services.AddHttpClient<OrdersApiClient>().ConfigurePrimaryHttpMessageHandler(api.CreateHandler);
+
+        var host = builder.Build();
+        // MassTransit keeps its log context in a static; a second host in the same process (a restart, a cluster node)
+        // must not inherit the first one's, which is disposed with it.
+        MassTransit.LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<ILoggerFactory>());
+        await host.StartAsync();
+        return new ProcessorHost(host, connectionString);
+    }
+
+    /// <summary>Exactly what the Kafka bridge does with a decoded record.</summary>
+    public Task SendAsync(IOrderEvent orderEvent) => Mediator.Send(orderEvent, orderEvent.GetType());
+
+    public async Task<OrderFulfilmentState?> LoadAsync(Guid orderId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FulfilmentDbContext>();
+        return await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.CorrelationId == orderId);
+    }
+
+    public async Task StopAsync()
+    {
+        if (!stopped)
+        {
+            stopped = true;
+            await host.StopAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        host.Dispose();
+    }
+}
+
+/// <summary>Direct reads of the fulfilment schema, as an operator would run them.</summary>
+internal static class FulfilmentSql
+{
+    public static async Task<long> ScalarAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        // A statement without a result row answers with the number of rows it changed.
+        if (!sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+        {
+            return await command.ExecuteNonQueryAsync();
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static Task<long> TimeoutJobsAsync(string connectionString) =>
+        ScalarAsync(connectionString, "SELECT count(*) FROM fulfilment.qrtz_job_details");
+
+    public static Task<long> JobExistsAsync(string connectionString, Guid? tokenId) =>
+        tokenId is null
+            ? Task.FromResult(0L)
+            : ScalarAsync(connectionString, "SELECT count(*) FROM fulfilment.qrtz_job_details WHERE job_name = @token",
+                ("token", tokenId.Value.ToString("D")));
+
+    public static Task<long> XminAsync(string connectionString, Guid orderId) =>
+        ScalarAsync(connectionString, "SELECT xmin::text::bigint FROM fulfilment.order_state WHERE correlation_id = @id", ("id", orderId));
+}
