@@ -7,7 +7,7 @@ internal sealed record BenchmarkOptions
 {
     public const string Usage =
         "Usage: dotnet run -c Release --project bench/Orders.Benchmark -- [--quick] [--workload submit|lifecycle] " +
-        "[--rate ORDERS_PER_S] [--duration S] [--concurrency N] [--max-duration S] [--backlog N]";
+        "[--rate ORDERS_PER_S] [--duration S] [--concurrency N] [--max-duration S] [--backlog N] [--set Section__Key=value]...";
 
     public bool Quick { get; init; }
 
@@ -33,6 +33,9 @@ internal sealed record BenchmarkOptions
 
     /// <summary>How long each drain may run; a drain cut short reports the rate it reached.</summary>
     public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Settings given to every deployable (<c>--set Relay__BatchSize=5000</c>), to measure a change before making it.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
     public string CommandLine { get; init; } = "";
 
@@ -61,6 +64,7 @@ internal sealed record BenchmarkOptions
                 "--duration" => options with { Duration = Seconds(Value(args, ref i)) },
                 "--concurrency" => options with { Concurrency = (int)Positive(int.Parse(Value(args, ref i), CultureInfo.InvariantCulture)) },
                 "--max-duration" => options with { MaxRateDuration = Seconds(Value(args, ref i)) },
+                "--set" => options with { Settings = WithSetting(options.Settings, Value(args, ref i)) },
                 "--backlog" => options with { Backlog = (int)Positive(int.Parse(Value(args, ref i), CultureInfo.InvariantCulture)) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. {Usage}"),
             };
@@ -71,6 +75,17 @@ internal sealed record BenchmarkOptions
 
     private static string Value(string[] args, ref int i) =>
         i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");
+
+    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string assignment)
+    {
+        var parts = assignment.Split('=', 2);
+        if (parts.Length != 2 || parts[0].Length == 0)
+        {
+            throw new ArgumentException($"--set needs Section__Key=value, not '{assignment}'. {Usage}");
+        }
+
+        return new Dictionary<string, string>(settings) { [parts[0]] = parts[1] };
+    }
 
     private static Workload ParseWorkload(string value) => value switch
     {

@@ -79,12 +79,12 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
             {
                 RepositoryRoot = root,
                 Configuration = BuildConfiguration,
-                ExtraSettings = new Dictionary<string, string>
+                ExtraSettings = new Dictionary<string, string>(options.Settings)
                 {
                     // Measure what ships: Production hosting defaults, and logs at Warning so the console is not the bottleneck.
                     ["DOTNET_ENVIRONMENT"] = "Production",
                     ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                    ["Logging__LogLevel__Default"] = "Warning",
+                    ["Logging__LogLevel__Default"] = options.Settings.GetValueOrDefault("Logging__LogLevel__Default", "Warning"),
                 },
                 OnOutput = output.Add,
             },

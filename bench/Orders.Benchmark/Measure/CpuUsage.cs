@@ -5,7 +5,8 @@ namespace Orders.Benchmark.Measure;
 
 /// <summary>
 /// CPU time (user + system, from /proc/&lt;pid&gt;/stat) of each deployable, of the PostgreSQL cluster (its postmaster
-/// and every child: backends, WAL writer, autovacuum) and of the benchmark itself. The difference of two readings
+/// and every child: backends, WAL writer, autovacuum, including children that already exited, whose time the
+/// postmaster collected) and of the benchmark itself. The difference of two readings
 /// over a phase says which process the cores went to, which on a 2-core machine is where throughput is lost.
 /// </summary>
 internal sealed class CpuUsage(OrdersSystem system)
@@ -29,7 +30,7 @@ internal sealed class CpuUsage(OrdersSystem system)
         var postmaster = PostmasterId();
         if (postmaster is { } root && stats.TryGetValue(root, out var main))
         {
-            seconds["postgres"] = (main.Ticks + stats.Values.Where(s => s.ParentId == root).Sum(s => s.Ticks)) / TicksPerSecond;
+            seconds["postgres"] = (main.Ticks + main.ChildTicks + stats.Values.Where(s => s.ParentId == root).Sum(s => s.Ticks)) / TicksPerSecond;
         }
 
         if (stats.TryGetValue(Environment.ProcessId, out var self))
@@ -59,9 +60,9 @@ internal sealed class CpuUsage(OrdersSystem system)
         }
     }
 
-    private static Dictionary<int, (int ParentId, long Ticks)> ReadAllStats()
+    private static Dictionary<int, (int ParentId, long Ticks, long ChildTicks)> ReadAllStats()
     {
-        var stats = new Dictionary<int, (int, long)>();
+        var stats = new Dictionary<int, (int, long, long)>();
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(folder), CultureInfo.InvariantCulture, out var pid))
@@ -83,7 +84,8 @@ internal sealed class CpuUsage(OrdersSystem system)
             var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
             stats[pid] = (
                 int.Parse(fields[1], CultureInfo.InvariantCulture),
-                long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+                long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture),
+                long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture));
         }
 
         return stats;
