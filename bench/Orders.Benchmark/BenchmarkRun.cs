@@ -112,6 +112,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         await system.Relay.StopAsync(StopGracePeriod);
         await system.Processor.StopAsync(StopGracePeriod);
 
+        await WaitForIdleDatabaseAsync(progress, dataSource, cancellationToken);
         var maxOperations = options.Backlog / 2;
         using var apiWriter = new ApiOrderWriter(system.ApiBaseAddress, options.Concurrency);
         var api = await MaxRateAsync(progress, dataSource, "API max rate", apiWriter, maxOperations, 100_000_000, cancellationToken);
@@ -270,6 +271,27 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         maxRateHistograms.Add(($"{name} ({options.Concurrency} clients)", load.Latency));
         Complete(task, $"{name}: {rate:N0} writes/s, p99 {load.Latency.Summarize().P99:0.0} ms");
         return new MaxRateResult(options.Concurrency, load.Operations, load.Failures, Math.Round(load.Elapsed.TotalSeconds, 2), rate, load.Latency.Summarize());
+    }
+
+    /// <summary>
+    /// An overloaded steady phase leaves the API finishing requests whose clients gave up; the maximum-rate phase
+    /// must not inherit them, so it waits (up to the catch-up deadline) until no session is busy in the database.
+    /// </summary>
+    private async Task WaitForIdleDatabaseAsync(ProgressContext progress, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var task = progress.AddTask("Wait for the API to finish abandoned requests", maxValue: 1).IsIndeterminate();
+        var start = Stopwatch.GetTimestamp();
+        long busy;
+        do
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            await using var command = dataSource.CreateCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'");
+            busy = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        while (busy > 0 && Stopwatch.GetElapsedTime(start) < options.CatchUpDeadline);
+
+        Complete(task, $"Database idle after {Stopwatch.GetElapsedTime(start).TotalSeconds:0.0} s ({busy} sessions still busy)");
     }
 
     /// <summary>Writes more rows with the ceiling's SQL (the API's exact format) until the backlog has its size.</summary>
