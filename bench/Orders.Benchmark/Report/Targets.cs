@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace Orders.Benchmark.Report;
+
+/// <summary>The issue's targets for this 2-core machine, checked against a run's figures.</summary>
+internal static class Targets
+{
+    private const double CeilingShare = 0.60;
+    private const double EndToEndP99Ms = 100;
+    private const double EndToEndP50Ms = 20;
+    private const double CatchUpSeconds = 1;
+    private const double ProcessorEventsPerSecond = 3_000;
+    private const double RelayRowsPerSecond = 20_000;
+    private const double PeakMiB = 300;
+    private const int TargetBacklog = 100_000;
+
+    public static IReadOnlyList<TargetCheck> Check(BenchmarkResult r, BenchmarkOptions options)
+    {
+        var steadyConditions = options is { Workload: Workload.Lifecycle, Rate: 500 } && options.Duration >= TimeSpan.FromSeconds(60)
+            ? ""
+            : $"run at {options.Rate:0} orders/s {options.Workload.ToString().ToLowerInvariant()} for {options.Duration.TotalSeconds:0} s; the target is 500/s lifecycle for 60 s";
+        var backlogConditions = options.Backlog >= TargetBacklog ? "" : $"backlog {options.Backlog:N0}, the target's is {TargetBacklog:N0}";
+        var e2e = r.Steady.EndToEndObserved;
+        var catchUp = Max(r.Steady.RelayZeroAfterSeconds, r.Steady.SagaCaughtUpAfterSeconds);
+        var worstMemory = r.PeakMemoryMiB.Where(p => p.Key != "benchmark").OrderByDescending(p => p.Value).FirstOrDefault();
+        return
+        [
+            Check("API vs SQL ceiling", $">= {CeilingShare:P0}", r.ApiShareOfCeiling, r.ApiShareOfCeiling >= CeilingShare, v => v.ToString("P0", CultureInfo.InvariantCulture),
+                $"{r.Api.OperationsPerSecond:N0} vs {r.Ceiling.OperationsPerSecond:N0} writes/s at {r.Api.Concurrency} clients"),
+            Check("End-to-end p99", $"<= {EndToEndP99Ms} ms", e2e.P99, e2e.Count > 0 && e2e.P99 <= EndToEndP99Ms, Ms, Join(EndToEndNote(r.Steady), steadyConditions)),
+            Check("End-to-end p50", $"<= {EndToEndP50Ms} ms", e2e.P50, e2e.Count > 0 && e2e.P50 <= EndToEndP50Ms, Ms, Join(EndToEndNote(r.Steady), steadyConditions)),
+            Check("Lag back to zero after load", $"<= {CatchUpSeconds} s", catchUp ?? double.PositiveInfinity, catchUp <= CatchUpSeconds,
+                v => double.IsInfinity(v) ? "not within the deadline" : $"{v:0.00} s",
+                Join($"relay {Seconds(r.Steady.RelayZeroAfterSeconds)}, saga {Seconds(r.Steady.SagaCaughtUpAfterSeconds)}, committed offsets {Seconds(r.Steady.ProcessorZeroAfterSeconds)}", steadyConditions)),
+            Check("Processor drain", $">= {ProcessorEventsPerSecond:N0} events/s", r.ProcessorDrain.ItemsPerSecond ?? 0, r.ProcessorDrain.ItemsPerSecond >= ProcessorEventsPerSecond,
+                v => $"{v:N0}/s", Join($"{r.ProcessorDrain.Items:N0} events{(r.ProcessorDrain.Finished ? "" : ", cut at the deadline")}", backlogConditions)),
+            Check("Relay drain", $">= {RelayRowsPerSecond:N0} rows/s", r.RelayDrain.ItemsPerSecond ?? 0, r.RelayDrain.ItemsPerSecond >= RelayRowsPerSecond,
+                v => $"{v:N0}/s", Join($"{r.RelayDrain.Items:N0} rows{(r.RelayDrain.Finished ? "" : ", cut at the deadline")}", backlogConditions)),
+            Check("Peak memory per process", $"<= {PeakMiB} MiB", worstMemory.Value, worstMemory.Value <= PeakMiB, v => $"{v:N0} MiB",
+                string.Join(", ", r.PeakMemoryMiB.Select(p => $"{p.Key} {p.Value:N0}"))),
+        ];
+    }
+
+    private static TargetCheck Check(string name, string target, double value, bool met, Func<double, string> format, string note) =>
+        new(name, target, format(value), met, note);
+
+    private static string EndToEndNote(SteadyResult s) =>
+        $"observed by polling (upper bound), {s.EndToEndObserved.Count:N0} changes applied, {s.EndToEndNotApplied:N0} not applied by the end";
+
+    private static string Ms(double value) => $"{value:0.0} ms";
+
+    private static string Seconds(double? value) => value is { } v ? $"{v:0.00} s" : "not within the deadline";
+
+    private static double? Max(double? a, double? b) => a is null || b is null ? null : Math.Max(a.Value, b.Value);
+
+    private static string Join(string a, string b) => b.Length == 0 ? a : $"{a}; {b}";
+}
