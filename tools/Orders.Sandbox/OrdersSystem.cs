@@ -121,6 +121,9 @@ public sealed class OrdersSystem : IAsyncDisposable
         var processor = new Dictionary<string, string>(common)
         {
             ["OrdersApi__BaseAddress"] = ApiBaseAddress.ToString(),
+
+            // The stand-in holds an empty fetch for the whole wait, which a real broker cuts short when a record arrives.
+            ["Kafka__FetchWaitMax"] = "00:00:00.010",
         };
         if (options.PaymentTimeout is { } payment)
         {

@@ -25,6 +25,7 @@ public static class KafkaExtensions
             .Validate(o => o.SessionTimeout >= TimeSpan.FromSeconds(1) && o.CommitInterval > TimeSpan.Zero, "Kafka:SessionTimeout must be at least a second and Kafka:CommitInterval positive.")
             .Validate(o => o.RetryInitialDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, "Kafka:RetryInitialDelay must be positive and at most Kafka:RetryMaxDelay.")
             .Validate(o => o.PartitionBufferSize > 0, "Kafka:PartitionBufferSize must be positive.")
+            .Validate(o => o.FetchWaitMax > TimeSpan.Zero, "Kafka:FetchWaitMax must be positive.")
             .ValidateOnStart();
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<KafkaConsumerMetrics>();

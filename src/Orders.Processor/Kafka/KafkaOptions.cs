@@ -38,4 +38,11 @@ public sealed class KafkaOptions
 
     /// <summary>How many fetched records may wait per partition before the partition is paused.</summary>
     public int PartitionBufferSize { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a fetch may wait for records before the broker answers empty (librdkafka's <c>fetch.wait.max.ms</c>).
+    /// A real broker answers as soon as a record arrives; the local Kafka stand-in holds an empty fetch this long, so
+    /// the local run and the tests set it low.
+    /// </summary>
+    public TimeSpan FetchWaitMax { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -50,6 +50,7 @@ public sealed class OrderEventsConsumer(
             // A subscription to a topic that does not exist yet (no event published so far) is only looked up again
             // at this interval; librdkafka's default of 5 minutes left a fresh system idle that long.
             TopicMetadataRefreshIntervalMs = 5000,
+            FetchWaitMaxMs = (int)settings.FetchWaitMax.TotalMilliseconds,
         };
         using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig)
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, error.Code.ToString(), error.Reason))
