@@ -6,7 +6,7 @@ internal static partial class KafkaLog
     [LoggerMessage(2500, LogLevel.Information, "Assigned partitions {Partitions} of {Topic}")]
     public static partial void PartitionsAssigned(ILogger logger, string topic, string partitions);
 
-    [LoggerMessage(2501, LogLevel.Information, "Partitions {Partitions} of {Topic} revoked; in-flight records finished and committed")]
+    [LoggerMessage(2501, LogLevel.Information, "Partitions {Partitions} of {Topic} revoked; finishing the records in flight and committing them")]
     public static partial void PartitionsRevoked(ILogger logger, string topic, string partitions);
 
     [LoggerMessage(2502, LogLevel.Warning, "Partitions {Partitions} of {Topic} lost; their uncommitted records will be redelivered")]

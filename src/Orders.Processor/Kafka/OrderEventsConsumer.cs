@@ -134,18 +134,25 @@ public sealed class OrderEventsConsumer(
             .Select(p => workers.GetValueOrDefault(p.Partition.Value))
             .OfType<PartitionWorker>()
             .ToList();
-        // Blocking is right here: librdkafka completes the rebalance when this callback returns, and no other owner may
-        // start on these partitions before their in-flight records are done.
-        Task.WhenAll(released.Select(w => w.StopAsync())).GetAwaiter().GetResult();
+        var stopped = Task.WhenAll(released.Select(w => w.StopAsync()));
+        var described = Describe(released.Select(w => w.Partition));
         if (lost)
         {
-            // The group has moved on; a commit would be refused and the new owner redelivers what was not committed.
-            KafkaLog.PartitionsLost(logger, settings.Topic, Describe(released.Select(w => w.Partition)));
+            KafkaLog.PartitionsLost(logger, settings.Topic, described);
         }
         else
         {
+            KafkaLog.PartitionsRevoked(logger, settings.Topic, described);
+        }
+
+        // Blocking is right here: librdkafka completes the rebalance when this callback returns, and no other owner may
+        // start on these partitions before their in-flight records are done.
+        stopped.GetAwaiter().GetResult();
+        if (!lost)
+        {
+            // Lost partitions are not committed: the group has moved on, a commit would be refused, and the new owner
+            // redelivers what was not committed.
             Commit(consumer, released);
-            KafkaLog.PartitionsRevoked(logger, settings.Topic, Describe(released.Select(w => w.Partition)));
         }
 
         // The pause only guarded this worker's backlog, which is dropped; librdkafka may keep an application pause

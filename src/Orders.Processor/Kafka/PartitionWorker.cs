@@ -63,11 +63,12 @@ internal sealed class PartitionWorker : IDisposable
     /// Takes no further record, lets the one in flight finish (a retry wait is cut short and the record left
     /// unapplied) and returns when the worker is idle, so <see cref="CompletedOffset"/> is final.
     /// </summary>
-    public async Task StopAsync()
+    public Task StopAsync()
     {
-        await stopping.CancelAsync();
+        // Synchronous, so the worker takes nothing more from the moment this returns; the task is its last record.
+        stopping.Cancel();
         queue.Writer.TryComplete();
-        await running;
+        return running;
     }
 
     public void Dispose() => stopping.Dispose();

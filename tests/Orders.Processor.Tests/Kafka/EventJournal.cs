@@ -9,6 +9,7 @@ public sealed class EventJournal
     private readonly ConcurrentQueue<IOrderEvent> applied = new();
     private readonly ConcurrentDictionary<(Guid, int), int> failuresLeft = new();
     private readonly ConcurrentDictionary<(Guid, int), int> attempts = new();
+    private readonly ConcurrentDictionary<(Guid, int), TaskCompletionSource> holds = new();
     private int failAfter = int.MaxValue;
 
     public IReadOnlyList<IOrderEvent> Applied => [.. applied];
@@ -19,11 +20,20 @@ public sealed class EventJournal
     /// <summary>Once this many events were applied, every further attempt throws: a crash in slow motion.</summary>
     public void FailAfter(int count) => failAfter = count;
 
+    /// <summary>Attempts at this event wait until the returned source is completed, as a slow transaction would.</summary>
+    public TaskCompletionSource HoldAt(IOrderEvent orderEvent) =>
+        holds.GetOrAdd(orderEvent.Identity(), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
     public int AttemptsAt(IOrderEvent orderEvent) => attempts.GetValueOrDefault(orderEvent.Identity());
 
-    public void Apply(IOrderEvent orderEvent)
+    public async Task ApplyAsync(IOrderEvent orderEvent)
     {
         attempts.AddOrUpdate(orderEvent.Identity(), 1, (_, n) => n + 1);
+        if (holds.TryGetValue(orderEvent.Identity(), out var hold))
+        {
+            await hold.Task;
+        }
+
         if (applied.Count >= Volatile.Read(ref failAfter))
         {
             throw new InvalidOperationException("The database is down.");

@@ -159,6 +159,26 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
     }
 
     [Fact]
+    public async Task Stopping_lets_the_record_in_flight_finish_commits_it_and_takes_no_further_record()
+    {
+        var lifecycle = TestEvents.Lifecycle(userId: 5);
+        var published = await topic.PublishAsync(lifecycle);
+        var inFlight = published[1];
+        TaskCompletionSource hold = null!;
+        var host = await ProcessorHost.StartAsync(topic, journal => hold = journal.HoldAt(inFlight.Event));
+        await Eventually.HoldsAsync(() => host.Journal.AttemptsAt(inFlight.Event) == 1, "the second event is in flight");
+
+        var stopping = host.DisposeAsync().AsTask();
+        await Eventually.HoldsAsync(() => host.Log.Count(2501) == 1, "the host stops taking records");
+        Assert.False(stopping.IsCompleted, "the host waits for the record in flight");
+        hold.SetResult();
+        await stopping;
+
+        Assert.Equal(lifecycle[..2].Select(e => e.Identity()), host.Journal.Applied.Select(e => e.Identity()));
+        Assert.Equal(inFlight.Position.Offset.Value + 1, topic.Committed()[inFlight.Position.Partition.Value]);
+    }
+
+    [Fact]
     public async Task Two_hosts_in_one_group_share_the_partitions_and_every_record_is_applied()
     {
         var warmUp = await topic.PublishAsync(Enumerable.Range(1, 10).SelectMany(u => TestEvents.Lifecycle(u)));

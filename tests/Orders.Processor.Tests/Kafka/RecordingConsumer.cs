@@ -7,9 +7,5 @@ namespace Orders.Processor.Tests.Kafka;
 public sealed class RecordingConsumer<TEvent>(EventJournal journal) : IConsumer<TEvent>
     where TEvent : class, IOrderEvent
 {
-    public Task Consume(ConsumeContext<TEvent> context)
-    {
-        journal.Apply(context.Message);
-        return Task.CompletedTask;
-    }
+    public Task Consume(ConsumeContext<TEvent> context) => journal.ApplyAsync(context.Message);
 }
