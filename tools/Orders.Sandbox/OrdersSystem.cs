@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
-using System.Net;
 using Npgsql;
 
 namespace Orders.Sandbox;
@@ -52,7 +50,7 @@ public sealed class OrdersSystem : IAsyncDisposable
         {
             var connectionString = await postgres.EnsureDatabaseAsync(DatabaseName, cancellationToken);
             kafka = KafkaStandIn.Start();
-            var apiBase = new Uri($"http://127.0.0.1:{options.ApiPort ?? FreePort()}");
+            var apiBase = new Uri($"http://127.0.0.1:{options.ApiPort ?? LoopbackPort.Free()}");
             var system = new OrdersSystem(postgres, kafka, connectionString, apiBase);
             try
             {
@@ -94,13 +92,6 @@ public sealed class OrdersSystem : IAsyncDisposable
 
         Kafka.Dispose();
         await Postgres.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void CreateProcesses(OrdersSystemOptions options)

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Orders.Sandbox;
@@ -135,7 +133,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     private static async Task<PostgresCluster> StartAsync(
         string dataDirectory, bool durable, bool ownsDataDirectory, int? port, CancellationToken cancellationToken)
     {
-        var cluster = new PostgresCluster(FindBinDirectory(), dataDirectory, port ?? FreePort(), ownsDataDirectory);
+        var cluster = new PostgresCluster(FindBinDirectory(), dataDirectory, port ?? LoopbackPort.Free(), ownsDataDirectory);
         try
         {
             await cluster.InitialiseAsync(durable, cancellationToken);
@@ -149,13 +147,6 @@ public sealed class PostgresCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool IsRoot => Environment.UserName == "root";
