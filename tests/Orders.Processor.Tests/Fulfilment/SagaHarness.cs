@@ -59,6 +59,10 @@ internal sealed class SagaHarness : IAsyncDisposable
             });
         });
 
+        // The harness gives up on a wait after this long without bus activity; its 1.2 s default is shorter than a
+        // scheduled timeout can take to come round on a loaded CI machine.
+        services.AddOptions<TestHarnessOptions>().Configure(o => o.TestInactivityTimeout = TimeSpan.FromSeconds(10));
+
         var provider = services.BuildServiceProvider(validateScopes: true);
         var harness = new SagaHarness(provider, api);
         await harness.Harness.Start();
