@@ -63,7 +63,9 @@ internal sealed class OutboxRelay(
                         failures = 0;
                     }
 
-                    if (batch.Count < settings.BatchSize)
+                    // Only an empty read waits: rows that committed while a batch was published are read at once,
+                    // so under load a row waits for one publication round, not an extra poll interval.
+                    if (batch.Count == 0)
                     {
                         await Task.Delay(settings.PollInterval, stoppingToken);
                     }

@@ -11,7 +11,7 @@ public sealed class RelayOptions
     /// <summary>Most rows read, produced and acknowledged as one batch; the position moves once per batch.</summary>
     public int BatchSize { get; set; } = 1000;
 
-    /// <summary>How long to wait before querying again after a query found fewer rows than a full batch.</summary>
+    /// <summary>How long to wait before querying again after a query found no row.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The name of this relay's position row; relays with different names publish independently.</summary>
