@@ -1,5 +1,10 @@
+using System.Text.Json;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
+using Orders.Processor.Data;
 using Orders.Processor.Fulfilment;
 using Orders.Processor.OrdersApi;
 using Orders.Testing;
@@ -9,8 +14,8 @@ namespace Orders.Processor.Tests.Fulfilment;
 
 /// <summary>
 /// Timeouts in <c>fulfilment.scheduled_timeout</c>, delivered by the Quartz clock on PostgreSQL: restarts, repeats, a
-/// crash before the row is deleted, a cluster of two, an API that is down, and saga transactions that do not wait for
-/// each other.
+/// crash before the row is deleted, a cluster of two, an API that is down, saga transactions that do not wait for each
+/// other, and the upgrade from one Quartz job per timeout.
 /// </summary>
 [Collection(PostgresDefinition.Name)]
 public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
@@ -189,5 +194,54 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
         Assert.Null(heldSaga.PaymentTimeoutTokenId);
         Assert.Equal(1, await FulfilmentSql.JobExistsAsync(host.ConnectionString, heldSaga.ShipmentTimeoutTokenId));
         Assert.Equal(2, await FulfilmentSql.TimeoutJobsAsync(host.ConnectionString));
+    }
+
+    [Fact]
+    public async Task Timeout_pending_as_a_quartz_job_before_the_upgrade_is_moved_to_the_table_and_fires()
+    {
+        var api = new FakeOrdersApi();
+        var database = await postgres.CreateDatabaseAsync();
+        var orderId = Guid.NewGuid();
+        var token = Guid.NewGuid();
+        await using (var db = new FulfilmentDbContext(new DbContextOptionsBuilder<FulfilmentDbContext>()
+            .UseNpgsql(database, n => n.MigrationsHistoryTable(FulfilmentDbContext.MigrationsHistoryTable, FulfilmentDbContext.Schema))
+            .UseSnakeCaseNamingConvention()
+            .Options))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("AddQuartzStore");
+        }
+
+        // An order waiting for payment, and its overdue timeout as the old ScheduledMessageJob stored it.
+        var past = DateTimeOffset.UtcNow.AddMinutes(-5).UtcTicks;
+        await FulfilmentSql.ScalarAsync(database, """
+            INSERT INTO fulfilment.order_state
+                (correlation_id, current_state, user_id, last_sequence, updated_at, submitted_at, payment_timeout_token_id, refund_required)
+            VALUES (@order, 'AwaitingPayment', 42, 1, now(), now(), @token, false);
+            INSERT INTO fulfilment.qrtz_job_details
+                (sched_name, job_name, job_group, job_class_name, is_durable, is_nonconcurrent, is_update_data, requests_recovery, job_data)
+            VALUES ('fulfilment', @tokenText, 'fulfilment-timeouts', 'Orders.Processor.Scheduling.ScheduledMessageJob, Orders.Processor',
+                    false, true, false, true, convert_to(@data, 'UTF8'));
+            INSERT INTO fulfilment.qrtz_triggers
+                (sched_name, trigger_name, trigger_group, job_name, job_group, next_fire_time, trigger_state, trigger_type, start_time)
+            VALUES ('fulfilment', @tokenText, 'fulfilment-timeouts', @tokenText, 'fulfilment-timeouts', @past, 'WAITING', 'SIMPLE', @past);
+            INSERT INTO fulfilment.qrtz_simple_triggers (sched_name, trigger_name, trigger_group, repeat_count, repeat_interval, times_triggered)
+            VALUES ('fulfilment', @tokenText, 'fulfilment-timeouts', -1, 300000000, 0);
+            """,
+            ("order", orderId), ("token", token), ("tokenText", token.ToString("D")), ("past", past),
+            ("data", JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["message-type"] = typeof(PaymentTimedOut).FullName!,
+                ["message"] = JsonSerializer.Serialize(new PaymentTimedOut { OrderId = orderId }),
+                ["token-id"] = token.ToString("D"),
+            })));
+
+        await using var host = await ProcessorHost.StartAsync(database, api);
+
+        await Eventually.True(async () => (await host.LoadAsync(orderId))!.CancellationRequestedAt is not null);
+        await Eventually.True(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0);
+        Assert.Equal(1, api.CallsFor(orderId));
+        Assert.Null((await host.LoadAsync(orderId))!.PaymentTimeoutTokenId);
+        Assert.Equal(0, await FulfilmentSql.ScalarAsync(database,
+            "SELECT count(*) FROM fulfilment.qrtz_job_details WHERE job_group = 'fulfilment-timeouts'"));
     }
 }
