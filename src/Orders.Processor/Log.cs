@@ -26,7 +26,7 @@ internal static partial class Log
     public static partial void ShipmentOverdue(ILogger logger, Guid orderId);
 
     [LoggerMessage(2050, LogLevel.Warning,
-        "Timeout {MessageType} (token {TokenId}) could not be delivered (refire {RefireCount}); it fires again at {RetryAt}")]
+        "Timeout {MessageType} (token {TokenId}) of order {OrderId} could not be delivered (attempt {Attempt}); it is delivered again at {RetryAt}")]
     public static partial void TimeoutDeliveryFailed(
-        ILogger logger, Exception exception, string messageType, Guid tokenId, int refireCount, DateTimeOffset retryAt);
+        ILogger logger, Exception exception, string messageType, Guid tokenId, Guid orderId, int attempt, DateTimeOffset retryAt);
 }

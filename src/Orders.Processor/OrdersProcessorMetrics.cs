@@ -12,6 +12,9 @@ public sealed class OrdersProcessorMetrics
     private readonly Counter<long> parked;
     private readonly Counter<long> timedOut;
     private readonly Counter<long> refundsRequired;
+    private readonly Counter<long> timeoutsDelivered;
+    private readonly Counter<long> timeoutsFailed;
+    private readonly Histogram<double> timeoutLateness;
 
     public OrdersProcessorMetrics(IMeterFactory meterFactory)
     {
@@ -25,6 +28,12 @@ public sealed class OrdersProcessorMetrics
         timedOut = meter.CreateCounter<long>("orders.fulfilment.timed_out", "{timeout}", "Payment and shipment deadlines that passed.");
         refundsRequired = meter.CreateCounter<long>(
             "orders.fulfilment.refunds_required", "{order}", "Payments received for orders that no longer take them.");
+        timeoutsDelivered = meter.CreateCounter<long>(
+            "orders.fulfilment.timeouts.delivered", "{timeout}", "Due timeouts delivered to the saga (stale ones included).");
+        timeoutsFailed = meter.CreateCounter<long>(
+            "orders.fulfilment.timeouts.failed", "{timeout}", "Timeout deliveries that failed and are retried after the lease.");
+        timeoutLateness = meter.CreateHistogram<double>(
+            "orders.fulfilment.timeouts.lateness", "s", "How long after its deadline a timeout's first delivery started.");
     }
 
     public void Applied(string eventType) => applied.Add(1, new KeyValuePair<string, object?>("event", eventType));
@@ -36,4 +45,10 @@ public sealed class OrdersProcessorMetrics
     public void TimedOut(string timeout) => timedOut.Add(1, new KeyValuePair<string, object?>("timeout", timeout));
 
     public void RefundRequired() => refundsRequired.Add(1);
+
+    public void TimeoutDelivered() => timeoutsDelivered.Add(1);
+
+    public void TimeoutFailed() => timeoutsFailed.Add(1);
+
+    public void TimeoutLateness(TimeSpan lateness) => timeoutLateness.Record(lateness.TotalSeconds);
 }

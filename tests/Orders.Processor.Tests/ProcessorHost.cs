@@ -13,8 +13,8 @@ using Orders.Processor.OrdersApi;
 namespace Orders.Processor.Tests;
 
 /// <summary>
-/// The processor as deployed (AddFulfilment: real saga repository, Quartz store, migrations) on a test database, with
-/// short timeouts, a low Quartz idle wait and a fake Orders API.
+/// The processor as deployed (AddFulfilment: real saga repository, timeout table, Quartz clock, migrations) on a test
+/// database, with short timeouts, a fast clock, a short retry lease and a fake Orders API.
 /// </summary>
 internal sealed class ProcessorHost : IAsyncDisposable
 {
@@ -44,7 +44,7 @@ internal sealed class ProcessorHost : IAsyncDisposable
             ["OrdersApi:BaseAddress"] = "http://orders-api.test/",
             ["Scheduling:IdleWaitTime"] = "00:00:01",
             ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-            ["Scheduling:MisfireThreshold"] = "00:00:01",
+            ["Scheduling:PollInterval"] = "00:00:00.100",
             ["Scheduling:RetryInterval"] = "00:00:00.500",
         });
         builder.Logging.ClearProviders();
@@ -107,14 +107,21 @@ internal static class FulfilmentSql
         return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Pending timeouts (rows of <c>fulfilment.scheduled_timeout</c>).</summary>
     public static Task<long> TimeoutJobsAsync(string connectionString) =>
-        ScalarAsync(connectionString, "SELECT count(*) FROM fulfilment.qrtz_job_details");
+        ScalarAsync(connectionString, "SELECT count(*) FROM fulfilment.scheduled_timeout");
 
+    /// <summary>1 when the timeout with this token id is pending, else 0.</summary>
     public static Task<long> JobExistsAsync(string connectionString, Guid? tokenId) =>
         tokenId is null
             ? Task.FromResult(0L)
-            : ScalarAsync(connectionString, "SELECT count(*) FROM fulfilment.qrtz_job_details WHERE job_name = @token",
-                ("token", tokenId.Value.ToString("D")));
+            : ScalarAsync(connectionString, "SELECT count(*) FROM fulfilment.scheduled_timeout WHERE token_id = @token",
+                ("token", tokenId.Value));
+
+    /// <summary>Delivery attempts of a pending timeout, or -1 when it is gone.</summary>
+    public static Task<long> AttemptsAsync(string connectionString, Guid tokenId) =>
+        ScalarAsync(connectionString, "SELECT coalesce(max(attempts), -1) FROM fulfilment.scheduled_timeout WHERE token_id = @token",
+            ("token", tokenId));
 
     public static Task<long> XminAsync(string connectionString, Guid orderId) =>
         ScalarAsync(connectionString, "SELECT xmin::text::bigint FROM fulfilment.order_state WHERE correlation_id = @id", ("id", orderId));

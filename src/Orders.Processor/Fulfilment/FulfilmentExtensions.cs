@@ -7,7 +7,6 @@ using Orders.Processor.Data;
 using Orders.Processor.OrdersApi;
 using Orders.Processor.SagaRepository;
 using Orders.Processor.Scheduling;
-using Quartz;
 
 namespace Orders.Processor.Fulfilment;
 
@@ -34,9 +33,8 @@ public static class FulfilmentExtensions
         builder.Services.AddMediator(mediator =>
         {
             mediator
-                .AddSagaStateMachine<OrderFulfilmentStateMachine, OrderFulfilmentState>((context, saga) =>
-                    saga.UseFilter(new EnlistSchedulerFilter<OrderFulfilmentState>(
-                        context.GetRequiredService<ISchedulerFactory>(), context.GetRequiredService<IScheduleMessageProvider>())))
+                .AddSagaStateMachine<OrderFulfilmentStateMachine, OrderFulfilmentState>((_, saga) =>
+                    saga.UseFilter(new SagaTransactionSchedulerFilter<OrderFulfilmentState>()))
                 .Repository(r => r.RegisterSagaRepository<
                     OrderFulfilmentState,
                     DbContext,

@@ -1,4 +1,4 @@
-using MassTransit;
+using Npgsql;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -9,8 +9,11 @@ public static class SchedulingExtensions
     public const string SchedulerName = "fulfilment";
 
     /// <summary>
-    /// Registers the clustered Quartz scheduler on the <c>fulfilment.qrtz_*</c> store of <c>ConnectionStrings:Orders</c>,
-    /// its hosted service, and <see cref="QuartzScheduleMessageProvider"/>. Settings: section <c>Scheduling</c>.
+    /// Registers the delivery of fulfilment timeouts from <c>fulfilment.scheduled_timeout</c> of
+    /// <c>ConnectionStrings:Orders</c>: the clustered Quartz scheduler on the <c>fulfilment.qrtz_*</c> store, its hosted
+    /// service, and <see cref="DeliverDueTimeoutsJob"/> on a trigger repeating every <c>Scheduling:PollInterval</c>.
+    /// Scheduling itself is <see cref="SagaTransactionSchedulerFilter{TSaga}"/> on the saga. Settings: section
+    /// <c>Scheduling</c>.
     /// </summary>
     public static IHostApplicationBuilder AddFulfilmentScheduling(this IHostApplicationBuilder builder)
     {
@@ -22,11 +25,12 @@ public static class SchedulingExtensions
 
         builder.Services.AddOptions<SchedulingOptions>()
             .Bind(section)
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Scheduling:PollInterval must be positive.")
+            .Validate(o => o.BatchSize > 0, "Scheduling:BatchSize must be positive.")
+            .Validate(o => o.MaxConcurrency > 0, "Scheduling:MaxConcurrency must be positive.")
+            .Validate(o => o.RetryInterval > TimeSpan.Zero, "Scheduling:RetryInterval must be positive.")
             .Validate(o => o.IdleWaitTime >= TimeSpan.FromSeconds(1), "Scheduling:IdleWaitTime must be at least 1 s (Quartz's minimum).")
             .Validate(o => o.ClusterCheckinInterval > TimeSpan.Zero, "Scheduling:ClusterCheckinInterval must be positive.")
-            .Validate(o => o.MaxConcurrency > 0, "Scheduling:MaxConcurrency must be positive.")
-            .Validate(o => o.MisfireThreshold > TimeSpan.Zero, "Scheduling:MisfireThreshold must be positive.")
-            .Validate(o => o.RetryInterval > TimeSpan.Zero, "Scheduling:RetryInterval must be positive.")
             .ValidateOnStart();
 
         builder.Services.AddQuartz(quartz =>
@@ -36,27 +40,32 @@ public static class SchedulingExtensions
                 s.InstanceName = SchedulerName;
                 s.IdleWaitTime = settings.IdleWaitTime;
             });
-            quartz.UseDefaultThreadPool(settings.MaxConcurrency);
+            // One job that never runs twice at once: a thread for it and one to spare.
+            quartz.UseDefaultThreadPool(2);
             quartz.UsePersistentStore(store =>
             {
                 store.UsePostgres(connectionString);
                 store.UseSystemTextJsonSerializer();
                 store.UseClustering(c => c.CheckinInterval = settings.ClusterCheckinInterval);
-                store.ConfigureStore(o =>
-                {
-                    o.TablePrefix = "fulfilment.qrtz_";
-                    o.MisfireThreshold = settings.MisfireThreshold;
-                    // Scheduling joins the saga's transaction (EnlistSchedulerFilter).
-                    o.AcceptEnlistedTransactions = true;
-                    // Acquisition takes TRIGGER_ACCESS like the saga transactions do, so the two meet in one lock order.
-                    o.AcquireTriggersWithinLock = true;
-                });
+                store.ConfigureStore(o => o.TablePrefix = "fulfilment.qrtz_");
             });
+
+            quartz.AddJob<DeliverDueTimeoutsJob>(job => job.WithIdentity(DeliverDueTimeoutsJob.Key).StoreDurably());
+            // Rewritten by every node at start, so the interval follows the configuration. A firing missed while every
+            // node was down or the job was still busy runs at once.
+            quartz.AddTrigger(trigger => trigger
+                .WithIdentity(DeliverDueTimeoutsJob.Key.Name, SchedulerName)
+                .ForJob(DeliverDueTimeoutsJob.Key)
+                .StartNow()
+                .WithSimpleSchedule(s => s
+                    .WithInterval(settings.PollInterval)
+                    .RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)));
         });
-        // Lets an in-flight delivery finish before the node leaves; one that fails stays in the store for the next node.
+        // Lets an in-flight delivery finish before the node leaves; a timeout it could not deliver is claimed again later.
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
-        builder.Services.AddSingleton<IScheduleMessageProvider, QuartzScheduleMessageProvider>();
+        builder.Services.AddSingleton(_ => new ScheduledTimeoutQueue(NpgsqlDataSource.Create(connectionString)));
         return builder;
     }
 }

@@ -128,6 +128,56 @@ namespace Orders.Processor.Data.Migrations
 
                     b.ToTable("order_state", "fulfilment");
                 });
+
+            modelBuilder.Entity("Orders.Processor.Scheduling.ScheduledTimeout", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("token_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("message");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message_type");
+
+                    b.HasKey("TokenId")
+                        .HasName("pk_scheduled_timeout");
+
+                    b.HasIndex("CorrelationId")
+                        .HasDatabaseName("ix_scheduled_timeout_correlation_id");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_scheduled_timeout_due_at");
+
+                    b.ToTable("scheduled_timeout", "fulfilment");
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Mediator;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Orders.Processor.Scheduling;
+
+/// <summary>
+/// The clock: on every firing of its repeating trigger, claims the due timeouts batch by batch and delivers each into
+/// the mediator with its <c>MT-Scheduling-TokenId</c> header, so it reaches the saga through the repository like any
+/// message and a stale or repeated token changes nothing. A timeout is deleted only after its delivery returned, that
+/// is after the saga committed; a failed delivery keeps its row, which is claimed again when its lease ends.
+/// </summary>
+[DisallowConcurrentExecution]
+internal sealed class DeliverDueTimeoutsJob(
+    IMediator mediator,
+    ScheduledTimeoutQueue queue,
+    OrdersProcessorMetrics metrics,
+    IOptions<SchedulingOptions> options,
+    ILogger<DeliverDueTimeoutsJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("deliver-due-timeouts", SchedulingExtensions.SchedulerName);
+
+    private const int MaxErrorLength = 2000;
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value;
+        var started = Stopwatch.StartNew();
+        int claimed;
+        do
+        {
+            var batch = await queue.ClaimAsync(settings.BatchSize, settings.RetryInterval, cancellationToken);
+            claimed = batch.Count;
+            await DeliverAsync(batch, settings, cancellationToken);
+        }
+        // A backlog is worked off in one firing, but only for about a lease: then the firing ends, the trigger fires again
+        // on schedule and a stopping node lets go of the clock.
+        while (claimed == settings.BatchSize && started.Elapsed < settings.RetryInterval && !cancellationToken.IsCancellationRequested);
+    }
+
+    private async Task DeliverAsync(IReadOnlyList<ClaimedTimeout> batch, SchedulingOptions settings, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var delivered = new ConcurrentBag<Guid>();
+        try
+        {
+            await Parallel.ForEachAsync(
+                batch,
+                new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken },
+                async (timeout, ct) =>
+                {
+                    if (await TryDeliverAsync(timeout, settings, ct))
+                    {
+                        delivered.Add(timeout.TokenId);
+                    }
+                });
+        }
+        finally
+        {
+            // Also when stopping: what was delivered is done, and a leftover row would only be delivered once more.
+            if (!delivered.IsEmpty)
+            {
+                await queue.DeleteAsync(delivered, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<bool> TryDeliverAsync(ClaimedTimeout timeout, SchedulingOptions settings, CancellationToken cancellationToken)
+    {
+        if (timeout.Attempts == 1)
+        {
+            metrics.TimeoutLateness(DateTimeOffset.UtcNow - timeout.DueAt);
+        }
+
+        try
+        {
+            var messageType = typeof(DeliverDueTimeoutsJob).Assembly.GetType(timeout.MessageType, throwOnError: true)!;
+            var message = JsonSerializer.Deserialize(timeout.Message, messageType)!;
+            await mediator.Send(
+                message,
+                messageType,
+                Pipe.Execute<SendContext>(send => send.Headers.Set(MessageHeaders.SchedulingTokenId, timeout.TokenId.ToString("D"))),
+                cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            metrics.TimeoutFailed();
+            Log.TimeoutDeliveryFailed(
+                logger, exception, timeout.MessageType, timeout.TokenId, timeout.CorrelationId, timeout.Attempts,
+                DateTimeOffset.UtcNow + settings.RetryInterval);
+            var error = $"{exception.GetType().Name}: {exception.Message}";
+            await queue.RecordFailureAsync(timeout.TokenId, error[..Math.Min(error.Length, MaxErrorLength)], CancellationToken.None);
+            return false;
+        }
+
+        metrics.TimeoutDelivered();
+        return true;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Data.Common;
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Scheduling;
+using Npgsql;
+
+namespace Orders.Processor.Scheduling;
+
+/// <summary>
+/// Gives a saga message the message scheduler the mediator lacks, bound to that message's database transaction (the
+/// repository's <see cref="DbTransaction"/> payload): the saga's <c>Schedule</c>/<c>Unschedule</c> become row writes
+/// that commit or roll back with the saga row (see README.md in this folder).
+/// </summary>
+public sealed class SagaTransactionSchedulerFilter<TSaga> : IFilter<SagaConsumeContext<TSaga>>
+    where TSaga : class, ISaga
+{
+    public Task Send(SagaConsumeContext<TSaga> context, IPipe<SagaConsumeContext<TSaga>> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+
+        var transaction = (NpgsqlTransaction)context.GetPayload<DbTransaction>();
+        var provider = new SagaTransactionScheduleMessageProvider(transaction, context.Saga.CorrelationId);
+        // Replaced, not reused: a retried message runs in a new transaction, and its scheduler must write in that one.
+        MessageSchedulerContext Create() =>
+            new ConsumeMessageSchedulerContext(context, _ => new MessageScheduler(provider, NoPublishTopology.Instance));
+        context.AddOrUpdatePayload(Create, _ => Create());
+
+        return next.Send(context);
+    }
+
+    public void Probe(ProbeContext context) => context?.CreateFilterScope("saga-transaction-scheduler");
+}
