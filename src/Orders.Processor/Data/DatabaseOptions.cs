@@ -6,7 +6,7 @@ public sealed class DatabaseOptions
     public const string SectionName = "Database";
 
     /// <summary>
-    /// Apply pending EF Core migrations (saga table and Quartz store) at start-up. On in Development and tests, off by
+    /// Apply pending EF Core migrations (saga, timeout and Quartz tables) at start-up. On in Development and tests, off by
     /// default elsewhere, where migrations are a deployment step.
     /// </summary>
     public bool MigrateOnStartup { get; set; }

@@ -4,8 +4,9 @@ using Orders.Processor.Fulfilment;
 namespace Orders.Processor.Data;
 
 /// <summary>
-/// The processor's database: the saga table <c>fulfilment.order_state</c>; the Quartz store (<c>fulfilment.qrtz_*</c>) is
-/// created by the AddQuartzStore migration. Add a migration with:
+/// The processor's database: the saga table <c>fulfilment.order_state</c> and the timeout table
+/// <c>fulfilment.scheduled_timeout</c>; the Quartz store of the timeout clock (<c>fulfilment.qrtz_*</c>) is created by
+/// the AddQuartzStore migration. Add a migration with:
 /// <c>dotnet dotnet-ef migrations add &lt;WhatChanged&gt; --project src/Orders.Processor --output-dir Data/Migrations</c>
 /// </summary>
 public sealed class FulfilmentDbContext(DbContextOptions<FulfilmentDbContext> options) : DbContext(options)
