@@ -6,11 +6,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orders.Contracts;
 using Orders.Processor.Kafka;
+using Orders.Processor.SagaRepository;
 
 namespace Orders.Processor.Tests.Kafka;
 
 /// <summary>
-/// A processor host as Program.cs wires it, but with recording consumers behind the mediator instead of the saga.
+/// A processor host as Program.cs wires it, but with recording consumers behind the mediator instead of the saga
+/// and the journal's batches instead of the saga's transactions.
 /// </summary>
 public sealed class ProcessorHost : IAsyncDisposable
 {
@@ -50,6 +52,7 @@ public sealed class ProcessorHost : IAsyncDisposable
         builder.Logging.AddProvider(log);
         builder.Services.AddSingleton(log);
         builder.Services.AddSingleton<EventJournal>();
+        builder.Services.AddSingleton<ISagaTransactions, JournalTransactions>();
         builder.Services.AddMediator(cfg =>
         {
             cfg.AddConsumer<RecordingConsumer<OrderSubmitted>>();
