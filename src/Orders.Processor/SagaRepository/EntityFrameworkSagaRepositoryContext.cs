@@ -9,8 +9,9 @@ namespace Orders.Processor.SagaRepository;
 /// <summary>
 /// The saga operations of one message, on the message's DbContext and inside its transaction. The transaction is a
 /// payload of this context, and the saga contexts made here wrap this context, so the saga pipe can enlist other work
-/// in the transaction. Inside a <see cref="SagaBatch{TSaga}"/> the saga rows come from the batch's up-front read and
-/// a failed insert is not recovered (the batch rolls back instead).
+/// in the transaction. Inside a <see cref="SagaBatch{TSaga}"/> the saga rows come from the batch's up-front read, stay
+/// tracked across its messages and are written by the batch's one SaveChanges before it commits; a failed insert is
+/// not recovered (the batch rolls back instead).
 /// </summary>
 public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
@@ -60,11 +61,6 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
         TSaga? instance;
         if (batch is not null && batch.TryGet(correlationId, out instance))
         {
-            if (instance is not null)
-            {
-                // The batch's copy, current as of the batch's last SaveChanges (xmin included); tracked for this message.
-                dbContext.Attach(instance);
-            }
         }
         else
         {
@@ -81,18 +77,30 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
     {
         ArgumentNullException.ThrowIfNull(context);
         await dbContext.Set<TSaga>().AddAsync(context.Saga, CancellationToken);
-        await dbContext.SaveChangesAsync(CancellationToken);
-        batch?.Remember(context.Saga.CorrelationId, context.Saga);
+        if (batch is null)
+        {
+            await dbContext.SaveChangesAsync(CancellationToken);
+        }
+        else
+        {
+            batch.Remember(context.Saga.CorrelationId, context.Saga);
+        }
     }
 
-    public Task Update(SagaConsumeContext<TSaga> context) => dbContext.SaveChangesAsync(CancellationToken);
+    public Task Update(SagaConsumeContext<TSaga> context) => batch is null ? dbContext.SaveChangesAsync(CancellationToken) : Task.CompletedTask;
 
     public async Task Delete(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
         dbContext.Set<TSaga>().Remove(context.Saga);
-        await dbContext.SaveChangesAsync(CancellationToken);
-        batch?.Remember(context.Saga.CorrelationId, null);
+        if (batch is null)
+        {
+            await dbContext.SaveChangesAsync(CancellationToken);
+        }
+        else
+        {
+            batch.Remember(context.Saga.CorrelationId, null);
+        }
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;

@@ -7,7 +7,7 @@ namespace Orders.Processor.SagaRepository;
 
 /// <summary>
 /// Runs each message against its saga in one database transaction inside the execution strategy, or, inside an
-/// <see cref="ISagaTransactions"/> batch, in the batch's transaction without committing. Stands in for
+/// <see cref="ISagaTransactions"/> batch, on the batch's DbContext and transaction without saving or committing. Stands in for
 /// MassTransit.EntityFrameworkCore (see README.md in this folder).
 /// </summary>
 public sealed class EntityFrameworkSagaRepositoryContextFactory<TContext, TSaga>(
@@ -70,11 +70,6 @@ public sealed class EntityFrameworkSagaRepositoryContextFactory<TContext, TSaga>
             // further statement of an aborted transaction, so only a rollback and a fresh start can help.
             batch.Failed = true;
             throw new SagaBatchFailedException("A message of the saga batch failed; the batch rolls back.", exception);
-        }
-        finally
-        {
-            // Each message's SaveChanges then only looks at its own saga, however long the batch.
-            batch.DbContext.ChangeTracker.Clear();
         }
     }
 }

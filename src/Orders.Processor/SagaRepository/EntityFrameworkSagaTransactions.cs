@@ -45,6 +45,7 @@ public sealed class EntityFrameworkSagaTransactions<TContext, TSaga>(IServiceSco
                 throw new SagaBatchFailedException("A message of the batch failed and its error was swallowed; nothing was committed.");
             }
 
+            await dbContext.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
     }
