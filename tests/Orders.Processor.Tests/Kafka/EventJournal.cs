@@ -15,6 +15,7 @@ public sealed class EventJournal
     private readonly ConcurrentDictionary<long, TaskCompletionSource> commitHolds = new();
     private int pending;
     private int batchesCommitted;
+    private int heldBatches;
     private readonly ConcurrentDictionary<(Guid, int), int> failuresLeft = new();
     private readonly ConcurrentDictionary<(Guid, int), int> attempts = new();
     private readonly ConcurrentDictionary<(Guid, int), TaskCompletionSource> holds = new();
@@ -26,6 +27,9 @@ public sealed class EventJournal
     public int Pending => Volatile.Read(ref pending);
 
     public int BatchesCommitted => Volatile.Read(ref batchesCommitted);
+
+    /// <summary>Batches waiting for a hold from <see cref="HoldCommitsOf"/> to be released.</summary>
+    public int HeldBatches => Volatile.Read(ref heldBatches);
 
     /// <summary>Batches holding an event of this user wait before committing until the returned source is completed.</summary>
     public TaskCompletionSource HoldCommitsOf(long userId) =>
@@ -50,7 +54,9 @@ public sealed class EventJournal
         {
             if (commitHolds.TryGetValue(userId, out var hold))
             {
+                Interlocked.Increment(ref heldBatches);
                 await hold.Task;
+                Interlocked.Decrement(ref heldBatches);
             }
         }
 

@@ -32,10 +32,11 @@ public sealed class ProcessorHost : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<ProcessorHost> StartAsync(TestTopic topic, Action<EventJournal>? prepare = null)
+    public static async Task<ProcessorHost> StartAsync(
+        TestTopic topic, Action<EventJournal>? prepare = null, Action<IDictionary<string, string?>>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = topic.BootstrapServers,
             ["Kafka:Topic"] = topic.Name,
@@ -47,7 +48,9 @@ public sealed class ProcessorHost : IAsyncDisposable
             ["Kafka:RetryInitialDelay"] = "00:00:00.100",
             ["Kafka:RetryMaxDelay"] = "00:00:00.400",
             ["Kafka:PartitionBufferSize"] = 50.ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        configure?.Invoke(settings);
+        builder.Configuration.AddInMemoryCollection(settings);
         var log = new CapturedLog();
         builder.Logging.AddProvider(log);
         builder.Services.AddSingleton(log);
