@@ -17,8 +17,8 @@ public static class FulfilmentExtensions
     /// (<see cref="FulfilmentDbContext"/>, optional start-up migration), Quartz timeouts in the same database, and the
     /// Orders API client. <c>IMediator.Send(orderEvent, orderEvent.GetType(), ct)</c> returns once the saga's new state and
     /// every scheduling change it made are committed in PostgreSQL, and throws otherwise (after retrying concurrency
-    /// conflicts and deadlocks). Settings: <c>ConnectionStrings:Orders</c>, <c>Fulfilment</c>, <c>OrdersApi</c>,
-    /// <c>Scheduling</c>, <c>Database</c>.
+    /// conflicts and deadlocks). <see cref="ISagaTransactions"/> applies several events in one such transaction.
+    /// Settings: <c>ConnectionStrings:Orders</c>, <c>Fulfilment</c>, <c>OrdersApi</c>, <c>Scheduling</c>, <c>Database</c>.
     /// </summary>
     public static IHostApplicationBuilder AddFulfilment(this IHostApplicationBuilder builder)
     {
@@ -29,6 +29,7 @@ public static class FulfilmentExtensions
         builder.AddFulfilmentScheduling();
         builder.AddOrdersApiClient();
         builder.Services.AddFulfilmentSaga(builder.Configuration);
+        builder.Services.AddSingleton<ISagaTransactions, EntityFrameworkSagaTransactions<FulfilmentDbContext, OrderFulfilmentState>>();
 
         builder.Services.AddMediator(mediator =>
         {
@@ -71,6 +72,9 @@ public static class FulfilmentExtensions
         {
             switch (e)
             {
+                // Outermost first: whatever it wraps happened in a batch's transaction, which is aborted now.
+                case SagaBatchFailedException:
+                    return false;
                 case DbUpdateConcurrencyException:
                     return true;
                 // A concurrent first insert of the same saga, or a lock cycle between two saga transactions.

@@ -8,6 +8,8 @@ public sealed class KafkaConsumerMetrics
     private readonly Counter<long> applied;
     private readonly Counter<long> deadLettered;
     private readonly Counter<long> retries;
+    private readonly Histogram<int> batchSize;
+    private readonly Counter<long> batchesRolledBack;
     private long lag;
 
     public KafkaConsumerMetrics(IMeterFactory meterFactory)
@@ -20,12 +22,24 @@ public sealed class KafkaConsumerMetrics
             "orders.kafka.records.dead_lettered", "{record}", "Outbox records moved to the dead-letter topic.");
         retries = meter.CreateCounter<long>(
             "orders.kafka.records.retries", "{retry}", "Failed attempts at a record that are retried.");
+        batchSize = meter.CreateHistogram<int>(
+            "orders.kafka.batch.size", "{record}", "Records applied in one committed saga transaction.");
+        batchesRolledBack = meter.CreateCounter<long>(
+            "orders.kafka.batches.rolled_back", "{batch}", "Saga transactions of several records rolled back and applied one by one.");
         meter.CreateObservableGauge(
             "orders.kafka.consumer.lag", () => Volatile.Read(ref lag), "{record}",
             "Records in the assigned partitions not yet applied, as of the last commit.");
     }
 
-    public void RecordApplied() => applied.Add(1);
+    public void RecordApplied(int records) => applied.Add(records);
+
+    public void RecordBatch(int records)
+    {
+        applied.Add(records);
+        batchSize.Record(records);
+    }
+
+    public void RecordBatchRolledBack() => batchesRolledBack.Add(1);
 
     public void RecordDeadLettered(string reason) => deadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

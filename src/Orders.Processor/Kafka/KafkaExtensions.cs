@@ -5,8 +5,9 @@ public static class KafkaExtensions
 {
     /// <summary>
     /// Adds the consumer of the outbox topic (<see cref="KafkaOptions"/>, section <c>Kafka</c>), which decodes each
-    /// Kafka Connect record into its <c>Orders.Contracts</c> event and sends it through MassTransit's mediator; the
-    /// mediator and the saga are registered elsewhere with <c>AddMediator</c>.
+    /// Kafka Connect record into its <c>Orders.Contracts</c> event and sends it through MassTransit's mediator, a
+    /// partition's waiting records inside one <see cref="SagaRepository.ISagaTransactions"/> transaction; the mediator,
+    /// the saga and <see cref="SagaRepository.ISagaTransactions"/> are registered elsewhere (<c>AddFulfilment</c>).
     /// </summary>
     /// <remarks>
     /// This folder (<c>Orders.Processor/Kafka</c>) stands in for MassTransit's Kafka rider (MassTransit.Kafka), which is
@@ -25,6 +26,7 @@ public static class KafkaExtensions
             .Validate(o => o.SessionTimeout >= TimeSpan.FromSeconds(1) && o.CommitInterval > TimeSpan.Zero, "Kafka:SessionTimeout must be at least a second and Kafka:CommitInterval positive.")
             .Validate(o => o.RetryInitialDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, "Kafka:RetryInitialDelay must be positive and at most Kafka:RetryMaxDelay.")
             .Validate(o => o.PartitionBufferSize > 0, "Kafka:PartitionBufferSize must be positive.")
+            .Validate(o => o.MaxBatchSize > 0, "Kafka:MaxBatchSize must be positive.")
             .Validate(o => o.FetchWaitMax > TimeSpan.Zero, "Kafka:FetchWaitMax must be positive.")
             .ValidateOnStart();
         builder.Services.AddMetrics();

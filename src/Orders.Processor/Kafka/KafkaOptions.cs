@@ -40,6 +40,13 @@ public sealed class KafkaOptions
     public int PartitionBufferSize { get; set; } = 1000;
 
     /// <summary>
+    /// The most records of one partition applied in one saga transaction. A worker takes only records already waiting
+    /// in its buffer (at most <see cref="PartitionBufferSize"/>), so at low load a batch is one record; 1 turns
+    /// batching off.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>
     /// How long a fetch may wait for records before the broker answers empty (librdkafka's <c>fetch.wait.max.ms</c>).
     /// A real broker answers as soon as a record arrives; the local Kafka stand-in holds an empty fetch this long, so
     /// the local run and the tests set it low.

@@ -2,16 +2,19 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
+using Orders.Processor.SagaRepository;
 
 namespace Orders.Processor.Kafka;
 
 /// <summary>
-/// Consumes the outbox topic and sends each order event through MassTransit's mediator into the saga, committing a
-/// partition's offset only past records whose <c>Send</c> returned. One loop thread talks to Kafka; each assigned
+/// Consumes the outbox topic and sends each order event through MassTransit's mediator into the saga, a partition's
+/// waiting records in one <see cref="ISagaTransactions"/> batch, committing a partition's offset only past records
+/// whose transaction committed. One loop thread talks to Kafka; each assigned
 /// partition has a <see cref="PartitionWorker"/>, so partitions run in parallel and each stays in order.
 /// </summary>
 public sealed class OrderEventsConsumer(
     IMediator mediator,
+    ISagaTransactions transactions,
     KafkaConsumerMetrics metrics,
     IOptions<KafkaOptions> options,
     ILogger<OrderEventsConsumer> logger) : BackgroundService
@@ -37,7 +40,7 @@ public sealed class OrderEventsConsumer(
         using var producer = new ProducerBuilder<byte[], byte[]>(producerConfig)
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, error.Code.ToString(), error.Reason))
             .Build();
-        var context = new PartitionWorkerContext(settings, mediator, producer, metrics, logger);
+        var context = new PartitionWorkerContext(settings, mediator, transactions, producer, metrics, logger);
         var consumerConfig = new ConsumerConfig
         {
             BootstrapServers = settings.BootstrapServers,

@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Confluent.Kafka;
+using Orders.Contracts;
 
 namespace Orders.Processor.Kafka;
 
 /// <summary>
-/// Applies one assigned partition's records strictly in offset order and publishes how far it got. The consume loop
-/// owns the Kafka consumer; this only reads what the loop hands over, so partitions proceed in parallel.
+/// Applies one assigned partition's records strictly in offset order, the records waiting in its queue in one saga
+/// transaction, and publishes how far it got. The consume loop owns the Kafka consumer; this only reads what the loop
+/// hands over, so partitions proceed in parallel.
 /// </summary>
 internal sealed class PartitionWorker : IDisposable
 {
@@ -60,8 +62,9 @@ internal sealed class PartitionWorker : IDisposable
     }
 
     /// <summary>
-    /// Takes no further record, lets the one in flight finish (a retry wait is cut short and the record left
-    /// unapplied) and returns when the worker is idle, so <see cref="CompletedOffset"/> is final.
+    /// Takes no further record, lets the one in flight finish (its batch commits what was sent so far; a retry wait is
+    /// cut short and the record left unapplied) and returns when the worker is idle, so <see cref="CompletedOffset"/>
+    /// is final.
     /// </summary>
     public Task StopAsync()
     {
@@ -75,15 +78,20 @@ internal sealed class PartitionWorker : IDisposable
 
     private async Task RunAsync()
     {
+        var records = new List<ConsumeResult<byte[], byte[]>>();
         try
         {
             while (await queue.Reader.WaitToReadAsync(stopping.Token))
             {
-                while (!stopping.IsCancellationRequested && queue.Reader.TryRead(out var record))
+                // Only what is already waiting, never a wait for more: at low load a batch is one record and adds no
+                // latency; under a backlog it is up to MaxBatchSize records with one commit.
+                while (records.Count < context.Options.MaxBatchSize && queue.Reader.TryRead(out var record))
                 {
-                    await HandleAsync(record);
-                    Interlocked.Exchange(ref completedOffset, record.Offset.Value + 1);
+                    records.Add(record);
                 }
+
+                await ApplyAsync(records);
+                records.Clear();
             }
         }
         catch (Exception) when (stopping.IsCancellationRequested)
@@ -93,27 +101,145 @@ internal sealed class PartitionWorker : IDisposable
         }
     }
 
-    private async Task HandleAsync(ConsumeResult<byte[], byte[]> record)
+    /// <summary>
+    /// Applies the records in offset order: each run of decodable records in one saga transaction, each poison record
+    /// dead-lettered where it stands. Returns early, with the rest unapplied, once the worker is stopping.
+    /// </summary>
+    private async Task ApplyAsync(List<ConsumeResult<byte[], byte[]>> records)
     {
-        OutboxRecord decoded;
-        try
+        var run = new List<DecodedRecord>(records.Count);
+        foreach (var record in records)
         {
-            decoded = OutboxRecordDecoder.Decode(record.Message.Key, record.Message.Value);
-        }
-        catch (PoisonRecordException poison)
-        {
-            await DeadLetterAsync(record, poison);
-            return;
+            OutboxRecord decoded;
+            try
+            {
+                decoded = OutboxRecordDecoder.Decode(record.Message.Key, record.Message.Value);
+            }
+            catch (PoisonRecordException poison)
+            {
+                // The poison record splits the batch: what is before it must be applied before its offset is passed.
+                if (!await ApplyRunAsync(run) || stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                run.Clear();
+                await DeadLetterAsync(record, poison);
+                Complete(record);
+                continue;
+            }
+
+            run.Add(new DecodedRecord(record, decoded.Event));
         }
 
+        await ApplyRunAsync(run);
+    }
+
+    /// <summary>
+    /// Applies the records in batches; when a batch rolls back, the records up to the one that failed are applied one
+    /// at a time with retries, and batching resumes behind it. True when every record was applied.
+    /// </summary>
+    private async Task<bool> ApplyRunAsync(List<DecodedRecord> run)
+    {
+        var next = 0;
+        while (next < run.Count)
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            var pending = run.GetRange(next, run.Count - next);
+            var (applied, failedAt) = await TryApplyInOneTransactionAsync(pending);
+            if (failedAt is null)
+            {
+                next += applied;
+                if (applied < pending.Count)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            for (var i = 0; i <= failedAt; i++)
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                await ApplyOneAsync(pending[i]);
+                Complete(pending[i].Record);
+            }
+
+            next += failedAt.Value + 1;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Sends the records through the mediator inside one saga transaction and moves the completed offset only after it
+    /// committed. Returns how many were applied (fewer than all only when stopping), or, when the transaction rolled
+    /// back, the index of the record that failed (the last one if the commit failed): none of them is applied then.
+    /// </summary>
+    private async Task<(int Applied, int? FailedAt)> TryApplyInOneTransactionAsync(List<DecodedRecord> records)
+    {
+        var applied = 0;
+        try
+        {
+            // An order event's OrderId is its saga's correlation id.
+            await context.Transactions.RunAsync(
+                [.. records.Select(r => r.Event.OrderId)],
+                async () =>
+                {
+                    // The body runs again if the execution strategy restarts the transaction.
+                    applied = 0;
+                    foreach (var record in records)
+                    {
+                        // Takes no further record once stopping; what was sent so far still commits.
+                        if (stopping.IsCancellationRequested)
+                        {
+                            break;
+                        }
+
+                        await context.Mediator.Send(record.Event, record.Event.GetType(), CancellationToken.None);
+                        applied++;
+                    }
+                },
+                CancellationToken.None);
+        }
+        catch (Exception exception) when (!stopping.IsCancellationRequested)
+        {
+            var first = records[0].Record;
+            KafkaLog.BatchRolledBack(context.Logger, first.Topic, first.Partition.Value, first.Offset.Value, records.Count, exception);
+            context.Metrics.RecordBatchRolledBack();
+            return (0, Math.Min(applied, records.Count - 1));
+        }
+
+        if (applied > 0)
+        {
+            Complete(records[applied - 1].Record);
+            context.Metrics.RecordBatch(applied);
+        }
+
+        return (applied, null);
+    }
+
+    private async Task ApplyOneAsync(DecodedRecord decoded)
+    {
+        var record = decoded.Record;
         // Send runs the whole saga pipeline, database commit included, and throws if any of it failed. The attempt in
         // flight is not cancelled on stop: cutting it short would only turn a finished transaction into a redelivery.
         await RetryAsync(
             () => context.Mediator.Send(decoded.Event, decoded.Event.GetType(), CancellationToken.None),
             (attempt, delay, exception) => KafkaLog.ApplyFailed(
                 context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, attempt, delay, exception));
-        context.Metrics.RecordApplied();
+        context.Metrics.RecordApplied(1);
     }
+
+    private void Complete(ConsumeResult<byte[], byte[]> record) => Interlocked.Exchange(ref completedOffset, record.Offset.Value + 1);
 
     private async Task DeadLetterAsync(ConsumeResult<byte[], byte[]> record, PoisonRecordException poison)
     {
@@ -168,6 +294,8 @@ internal sealed class PartitionWorker : IDisposable
             }
         }
     }
+
+    private sealed record DecodedRecord(ConsumeResult<byte[], byte[]> Record, IOrderEvent Event);
 
     private TimeSpan Backoff(int attempts)
     {

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using MassTransit.Mediator;
+using Orders.Processor.SagaRepository;
 
 namespace Orders.Processor.Kafka;
 
@@ -7,6 +8,7 @@ namespace Orders.Processor.Kafka;
 internal sealed record PartitionWorkerContext(
     KafkaOptions Options,
     IMediator Mediator,
+    ISagaTransactions Transactions,
     IProducer<byte[], byte[]> DeadLetterProducer,
     KafkaConsumerMetrics Metrics,
     ILogger Logger);

@@ -9,7 +9,9 @@ namespace Orders.Processor.SagaRepository;
 /// <summary>
 /// The saga operations of one message, on the message's DbContext and inside its transaction. The transaction is a
 /// payload of this context, and the saga contexts made here wrap this context, so the saga pipe can enlist other work
-/// in the transaction.
+/// in the transaction. Inside a <see cref="SagaBatch{TSaga}"/> the saga rows come from the batch's up-front read, stay
+/// tracked across its messages and are written by the batch's one SaveChanges before it commits; a failed insert is
+/// not recovered (the batch rolls back instead).
 /// </summary>
 public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
@@ -18,16 +20,19 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
 {
     private readonly DbContext dbContext;
     private readonly ISagaConsumeContextFactory<DbContext, TSaga> factory;
+    private readonly SagaBatch<TSaga>? batch;
 
-    public EntityFrameworkSagaRepositoryContext(
+    internal EntityFrameworkSagaRepositoryContext(
         DbContext dbContext,
         ConsumeContext<TMessage> consumeContext,
         ISagaConsumeContextFactory<DbContext, TSaga> factory,
-        DbTransaction transaction)
+        DbTransaction transaction,
+        SagaBatch<TSaga>? batch)
         : base(consumeContext, dbContext, transaction)
     {
         this.dbContext = dbContext;
         this.factory = factory;
+        this.batch = batch;
     }
 
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
@@ -40,19 +45,29 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
         {
             await dbContext.SaveChangesAsync(CancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException) when (batch is null)
         {
             // Someone else inserted it first (EF rolled back to its savepoint); MassTransit then loads the winner's row.
             entry.State = EntityState.Detached;
             return null!;
         }
 
+        batch?.Remember(instance.CorrelationId, instance);
         return await factory.CreateSagaConsumeContext(dbContext, this, instance, SagaConsumeContextMode.Insert);
     }
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        var instance = await dbContext.Set<TSaga>().SingleOrDefaultAsync(x => x.CorrelationId == correlationId, CancellationToken);
+        TSaga? instance;
+        if (batch is not null && batch.TryGet(correlationId, out instance))
+        {
+        }
+        else
+        {
+            instance = await dbContext.Set<TSaga>().SingleOrDefaultAsync(x => x.CorrelationId == correlationId, CancellationToken);
+            batch?.Remember(correlationId, instance);
+        }
+
         return instance is null
             ? null!
             : await factory.CreateSagaConsumeContext(dbContext, this, instance, SagaConsumeContextMode.Load);
@@ -62,16 +77,30 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
     {
         ArgumentNullException.ThrowIfNull(context);
         await dbContext.Set<TSaga>().AddAsync(context.Saga, CancellationToken);
-        await dbContext.SaveChangesAsync(CancellationToken);
+        if (batch is null)
+        {
+            await dbContext.SaveChangesAsync(CancellationToken);
+        }
+        else
+        {
+            batch.Remember(context.Saga.CorrelationId, context.Saga);
+        }
     }
 
-    public Task Update(SagaConsumeContext<TSaga> context) => dbContext.SaveChangesAsync(CancellationToken);
+    public Task Update(SagaConsumeContext<TSaga> context) => batch is null ? dbContext.SaveChangesAsync(CancellationToken) : Task.CompletedTask;
 
-    public Task Delete(SagaConsumeContext<TSaga> context)
+    public async Task Delete(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
         dbContext.Set<TSaga>().Remove(context.Saga);
-        return dbContext.SaveChangesAsync(CancellationToken);
+        if (batch is null)
+        {
+            await dbContext.SaveChangesAsync(CancellationToken);
+        }
+        else
+        {
+            batch.Remember(context.Saga.CorrelationId, null);
+        }
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;

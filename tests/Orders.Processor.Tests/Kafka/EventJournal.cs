@@ -3,16 +3,70 @@ using Orders.Contracts;
 
 namespace Orders.Processor.Tests.Kafka;
 
-/// <summary>What the test consumers behind the mediator received, in the order they completed; can make them fail.</summary>
+/// <summary>
+/// What the test consumers behind the mediator received, in the order they completed (inside a batch: in the order
+/// the batch committed); can make them fail, and hold batches before they commit.
+/// </summary>
 public sealed class EventJournal
 {
+    // The events of the batch this flow is in, applied only if the batch commits: a database transaction in miniature.
+    private static readonly AsyncLocal<List<IOrderEvent>?> Batch = new();
     private readonly ConcurrentQueue<IOrderEvent> applied = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource> commitHolds = new();
+    private int pending;
+    private int batchesCommitted;
+    private int heldBatches;
     private readonly ConcurrentDictionary<(Guid, int), int> failuresLeft = new();
     private readonly ConcurrentDictionary<(Guid, int), int> attempts = new();
     private readonly ConcurrentDictionary<(Guid, int), TaskCompletionSource> holds = new();
     private int failAfter = int.MaxValue;
 
     public IReadOnlyList<IOrderEvent> Applied => [.. applied];
+
+    /// <summary>Events sent in a batch that has not committed yet.</summary>
+    public int Pending => Volatile.Read(ref pending);
+
+    public int BatchesCommitted => Volatile.Read(ref batchesCommitted);
+
+    /// <summary>Batches waiting for a hold from <see cref="HoldCommitsOf"/> to be released.</summary>
+    public int HeldBatches => Volatile.Read(ref heldBatches);
+
+    /// <summary>Batches holding an event of this user wait before committing until the returned source is completed.</summary>
+    public TaskCompletionSource HoldCommitsOf(long userId) =>
+        commitHolds.GetOrAdd(userId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Runs <paramref name="body"/> as one batch: its events count as applied only if it completes.</summary>
+    public async Task RunBatchAsync(Func<Task> body)
+    {
+        var batch = new List<IOrderEvent>();
+        Batch.Value = batch;
+        try
+        {
+            await body();
+        }
+        finally
+        {
+            Batch.Value = null;
+            Interlocked.Add(ref pending, -batch.Count);
+        }
+
+        foreach (var userId in batch.Select(e => e.UserId).Distinct())
+        {
+            if (commitHolds.TryGetValue(userId, out var hold))
+            {
+                Interlocked.Increment(ref heldBatches);
+                await hold.Task;
+                Interlocked.Decrement(ref heldBatches);
+            }
+        }
+
+        foreach (var orderEvent in batch)
+        {
+            applied.Enqueue(orderEvent);
+        }
+
+        Interlocked.Increment(ref batchesCommitted);
+    }
 
     /// <summary>The next <paramref name="times"/> attempts at this event throw, as a database outage would.</summary>
     public void FailTimes(IOrderEvent orderEvent, int times) => failuresLeft[orderEvent.Identity()] = times;
@@ -34,7 +88,7 @@ public sealed class EventJournal
             await hold.Task;
         }
 
-        if (applied.Count >= Volatile.Read(ref failAfter))
+        if (applied.Count + Pending >= Volatile.Read(ref failAfter))
         {
             throw new InvalidOperationException("The database is down.");
         }
@@ -45,6 +99,14 @@ public sealed class EventJournal
             throw new InvalidOperationException($"Transient failure, {left - 1} to go.");
         }
 
-        applied.Enqueue(orderEvent);
+        if (Batch.Value is { } batch)
+        {
+            batch.Add(orderEvent);
+            Interlocked.Increment(ref pending);
+        }
+        else
+        {
+            applied.Enqueue(orderEvent);
+        }
     }
 }

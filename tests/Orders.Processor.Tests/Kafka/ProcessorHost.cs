@@ -6,11 +6,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orders.Contracts;
 using Orders.Processor.Kafka;
+using Orders.Processor.SagaRepository;
 
 namespace Orders.Processor.Tests.Kafka;
 
 /// <summary>
-/// A processor host as Program.cs wires it, but with recording consumers behind the mediator instead of the saga.
+/// A processor host as Program.cs wires it, but with recording consumers behind the mediator instead of the saga
+/// and the journal's batches instead of the saga's transactions.
 /// </summary>
 public sealed class ProcessorHost : IAsyncDisposable
 {
@@ -30,10 +32,11 @@ public sealed class ProcessorHost : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<ProcessorHost> StartAsync(TestTopic topic, Action<EventJournal>? prepare = null)
+    public static async Task<ProcessorHost> StartAsync(
+        TestTopic topic, Action<EventJournal>? prepare = null, Action<IDictionary<string, string?>>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = topic.BootstrapServers,
             ["Kafka:Topic"] = topic.Name,
@@ -45,11 +48,14 @@ public sealed class ProcessorHost : IAsyncDisposable
             ["Kafka:RetryInitialDelay"] = "00:00:00.100",
             ["Kafka:RetryMaxDelay"] = "00:00:00.400",
             ["Kafka:PartitionBufferSize"] = 50.ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        configure?.Invoke(settings);
+        builder.Configuration.AddInMemoryCollection(settings);
         var log = new CapturedLog();
         builder.Logging.AddProvider(log);
         builder.Services.AddSingleton(log);
         builder.Services.AddSingleton<EventJournal>();
+        builder.Services.AddSingleton<ISagaTransactions, JournalTransactions>();
         builder.Services.AddMediator(cfg =>
         {
             cfg.AddConsumer<RecordingConsumer<OrderSubmitted>>();

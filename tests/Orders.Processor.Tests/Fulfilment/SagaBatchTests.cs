@@ -1,0 +1,166 @@
+using MassTransit.Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orders.Contracts;
+using Orders.Processor.Fulfilment;
+using Orders.Processor.OrdersApi;
+using Orders.Processor.SagaRepository;
+using Orders.Testing;
+using Xunit;
+
+namespace Orders.Processor.Tests.Fulfilment;
+
+/// <summary>The saga repository's batch mode: several messages in one <see cref="ISagaTransactions"/> transaction.</summary>
+[Collection(PostgresDefinition.Name)]
+public sealed class SagaBatchTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task Messages_of_a_batch_are_invisible_until_it_commits_and_are_written_by_one_transaction()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        using var host = await StartAsync(database);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        long visibleBeforeCommit = -1;
+
+        await Transactions(host).RunAsync(
+            [first, second, first],
+            async () =>
+            {
+                await SendAsync(host, OrderEvents.Submitted(first));
+                await SendAsync(host, OrderEvents.Submitted(second));
+                await SendAsync(host, OrderEvents.Paid(first));
+                visibleBeforeCommit = await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.order_state");
+            },
+            CancellationToken.None);
+
+        Assert.Equal(0, visibleBeforeCommit);
+        Assert.Equal(2, await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.order_state"));
+        Assert.Equal(1, await FulfilmentSql.ScalarAsync(database, "SELECT count(DISTINCT xmin::text) FROM fulfilment.order_state"));
+        Assert.Equal(2, await LastSequenceAsync(database, first));
+        Assert.Equal(1, await LastSequenceAsync(database, second));
+    }
+
+    [Fact]
+    public async Task A_row_failing_in_a_batch_rolls_back_every_change_and_the_messages_then_apply_one_by_one()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        using var host = await StartAsync(database);
+        var orders = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        await FailFirstWriteOfAsync(database, orders[1]);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => Transactions(host).RunAsync(
+            orders,
+            async () =>
+            {
+                foreach (var order in orders)
+                {
+                    await SendAsync(host, OrderEvents.Submitted(order));
+                }
+            },
+            CancellationToken.None));
+
+        Assert.Contains(Chain(failure), e => e is PostgresException { MessageText: "test: first write fails" });
+        Assert.Equal(0, await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.order_state"));
+
+        foreach (var order in orders)
+        {
+            await SendAsync(host, OrderEvents.Submitted(order));
+        }
+
+        Assert.Equal(3, await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.order_state WHERE last_sequence = 1"));
+    }
+
+    [Fact]
+    public async Task A_concurrent_writer_fails_the_batch_and_the_message_then_applies_on_its_own()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        using var host = await StartAsync(database);
+        var order = Guid.NewGuid();
+        await SendAsync(host, OrderEvents.Submitted(order));
+
+        // A timeout delivery, say, commits a change to the row after the batch read it.
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => Transactions(host).RunAsync(
+            [order],
+            async () =>
+            {
+                await FulfilmentSql.ScalarAsync(
+                    database, "UPDATE fulfilment.order_state SET shipment_overdue_at = now() WHERE correlation_id = @id", ("id", order));
+                await SendAsync(host, OrderEvents.Paid(order));
+            },
+            CancellationToken.None));
+
+        Assert.Contains(Chain(failure), e => e is DbUpdateConcurrencyException);
+        Assert.Equal(1, await LastSequenceAsync(database, order));
+
+        await SendAsync(host, OrderEvents.Paid(order));
+        Assert.Equal(2, await LastSequenceAsync(database, order));
+        Assert.Equal(1, await FulfilmentSql.ScalarAsync(
+            database, "SELECT count(*) FROM fulfilment.order_state WHERE correlation_id = @id AND shipment_overdue_at IS NOT NULL", ("id", order)));
+    }
+
+    [Fact]
+    public void A_failure_inside_a_batch_is_never_retried_by_the_mediator_whatever_it_wraps()
+    {
+        var deadlock = new PostgresException("deadlock detected", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected);
+
+        Assert.True(FulfilmentExtensions.IsTransient(deadlock));
+        Assert.True(FulfilmentExtensions.IsTransient(new DbUpdateConcurrencyException()));
+        Assert.False(FulfilmentExtensions.IsTransient(new SagaBatchFailedException("in a batch", deadlock)));
+        Assert.False(FulfilmentExtensions.IsTransient(new SagaBatchFailedException("in a batch", new DbUpdateConcurrencyException())));
+    }
+
+    private static async Task<IHost> StartAsync(string connectionString)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Orders"] = connectionString,
+            ["Database:MigrateOnStartup"] = "true",
+            ["OrdersApi:BaseAddress"] = "http://orders-api.test/",
+        });
+        builder.Logging.ClearProviders();
+        builder.AddFulfilment();
+        builder.Services.AddHttpClient<OrdersApiClient>().ConfigurePrimaryHttpMessageHandler(new FakeOrdersApi().CreateHandler);
+        var host = builder.Build();
+        MassTransit.LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<ILoggerFactory>());
+        await host.StartAsync();
+        return host;
+    }
+
+    private static ISagaTransactions Transactions(IHost host) => host.Services.GetRequiredService<ISagaTransactions>();
+
+    private static Task SendAsync(IHost host, IOrderEvent orderEvent) =>
+        host.Services.GetRequiredService<IMediator>().Send(orderEvent, orderEvent.GetType());
+
+    private static Task<long> LastSequenceAsync(string database, Guid order) =>
+        FulfilmentSql.ScalarAsync(database, "SELECT last_sequence FROM fulfilment.order_state WHERE correlation_id = @id", ("id", order));
+
+    /// <summary>The first insert or update of the order's row raises; a sequence counts, because it ignores rollbacks.</summary>
+    private static Task<long> FailFirstWriteOfAsync(string database, Guid order) =>
+        FulfilmentSql.ScalarAsync(database, $$"""
+            CREATE SEQUENCE fulfilment.test_writes;
+            CREATE FUNCTION fulfilment.test_fail_first_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.correlation_id = '{{order}}' THEN
+                    IF nextval('fulfilment.test_writes') = 1 THEN
+                        RAISE EXCEPTION 'test: first write fails';
+                    END IF;
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_fail_first_write BEFORE INSERT OR UPDATE ON fulfilment.order_state
+                FOR EACH ROW EXECUTE FUNCTION fulfilment.test_fail_first_write();
+            """);
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+}
