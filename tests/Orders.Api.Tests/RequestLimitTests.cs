@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -70,6 +71,26 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task With_the_default_limits_a_burst_that_fills_every_slot_and_the_queue_is_served_in_full()
+    {
+        // 32 running + 64 queued by default: this burst fits exactly, so not one request may be refused.
+        await using var api = await StartApiAsync(new Dictionary<string, string>());
+        using var client = new ApiClient(api.CreateClient());
+        var database = new OrdersDatabase(api.ConnectionString);
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 96)
+            .Select(userId => client.PostAsync("/orders", ApiClient.Submission(userId: 1000 + userId))));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        Assert.Equal(96, await database.CountAsync("SELECT count(*) FROM orders WHERE user_id > 1000"));
+        Assert.Equal(96, await database.CountAsync("SELECT count(*) FROM outbox WHERE user_id > 1000"));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task A_limit_below_one_stops_the_api_at_start_up()
     {
         await using var api = new OrdersApiFactory(
@@ -80,16 +101,17 @@ public sealed class RequestLimitTests(ApiFixture fixture)
         Assert.Contains("MaxConcurrentRequests", failure.Message, StringComparison.Ordinal);
     }
 
-    private async Task<OrdersApiFactory> StartApiAsync(int maxConcurrentRequests, int queueLimit, string retryAfter)
+    private Task<OrdersApiFactory> StartApiAsync(int maxConcurrentRequests, int queueLimit, string retryAfter) =>
+        StartApiAsync(new Dictionary<string, string>
+        {
+            ["RequestLimits:MaxConcurrentRequests"] = maxConcurrentRequests.ToString(CultureInfo.InvariantCulture),
+            ["RequestLimits:QueueLimit"] = queueLimit.ToString(CultureInfo.InvariantCulture),
+            ["RequestLimits:RetryAfter"] = retryAfter,
+        });
+
+    private async Task<OrdersApiFactory> StartApiAsync(IReadOnlyDictionary<string, string> settings)
     {
-        var api = new OrdersApiFactory(
-            await fixture.Postgres.CreateDatabaseAsync(),
-            settings: new Dictionary<string, string>
-            {
-                ["RequestLimits:MaxConcurrentRequests"] = maxConcurrentRequests.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["RequestLimits:QueueLimit"] = queueLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["RequestLimits:RetryAfter"] = retryAfter,
-            });
+        var api = new OrdersApiFactory(await fixture.Postgres.CreateDatabaseAsync(), settings: settings);
         api.CreateClient().Dispose();
         return api;
     }
