@@ -6,11 +6,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddOrdersDatabase();
 builder.AddOrders();
 builder.AddProblemResponses();
+builder.AddRequestLimits();
 builder.AddApiReference();
 
 var app = builder.Build();
 // First in the pipeline, so that every error below it, the body limit included, leaves as problem+json.
 app.UseProblemResponses();
+// Before the endpoints, so that excess order requests are refused before they take memory or a database connection.
+app.UseRequestLimits();
 app.MapOrders();
 app.MapHealthEndpoints();
 app.MapApiReference();

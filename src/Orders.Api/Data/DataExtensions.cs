@@ -22,6 +22,10 @@ public static class DataExtensions
             connection.MaxAutoPrepare = 32;
         }
 
+        // Skips the reset query (DISCARD ALL, or its long form once statements are prepared) that PostgreSQL would run
+        // at every checkout of a pooled connection: every request takes one or two. The API sets no session state.
+        connection.NoResetOnClose = true;
+
         var connectionString = connection.ConnectionString;
 
         builder.Services.AddDbContextPool<OrdersDbContext>(options => options

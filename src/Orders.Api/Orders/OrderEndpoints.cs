@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Orders.Api.Data;
+using Orders.Api.Http;
 using Orders.Api.Idempotency;
 
 namespace Orders.Api.Orders;
@@ -14,7 +15,10 @@ public static class OrderEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
     {
-        var orders = app.MapGroup("/orders").WithTags("Orders");
+        var orders = app.MapGroup("/orders")
+            .WithTags("Orders")
+            .RequireRateLimiting(RequestLimitExtensions.PolicyName)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         orders.MapPost("/", SubmitAsync)
             .WithName("SubmitOrder")
