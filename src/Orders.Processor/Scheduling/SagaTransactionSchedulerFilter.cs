@@ -2,7 +2,6 @@ using System.Data.Common;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Scheduling;
-using Npgsql;
 
 namespace Orders.Processor.Scheduling;
 
@@ -19,8 +18,8 @@ public sealed class SagaTransactionSchedulerFilter<TSaga> : IFilter<SagaConsumeC
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
 
-        var transaction = (NpgsqlTransaction)context.GetPayload<DbTransaction>();
-        var provider = new SagaTransactionScheduleMessageProvider(transaction, context.Saga.CorrelationId);
+        var writes = PendingTimeoutWrites.For(context.GetPayload<DbTransaction>());
+        var provider = new SagaTransactionScheduleMessageProvider(writes, context.Saga.CorrelationId);
         // Replaced, not reused: a retried message runs in a new transaction, and its scheduler must write in that one.
         MessageSchedulerContext Create() =>
             new ConsumeMessageSchedulerContext(context, _ => new MessageScheduler(provider, NoPublishTopology.Instance));

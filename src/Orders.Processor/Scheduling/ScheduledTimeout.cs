@@ -2,7 +2,7 @@ namespace Orders.Processor.Scheduling;
 
 /// <summary>
 /// One pending timeout, a row of <c>fulfilment.scheduled_timeout</c>. Mapped for the migration and for operators only:
-/// the processor writes and reads it with plain SQL (<see cref="SagaTransactionScheduleMessageProvider"/>,
+/// the processor writes and reads it with plain SQL (<see cref="PendingTimeoutWrites"/>,
 /// <see cref="ScheduledTimeoutQueue"/>), so the saga's change tracker never sees it.
 /// </summary>
 public sealed class ScheduledTimeout

@@ -1,4 +1,5 @@
 using Npgsql;
+using Orders.Processor.Data;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -66,6 +67,7 @@ public static class SchedulingExtensions
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         builder.Services.AddSingleton(_ => new ScheduledTimeoutQueue(NpgsqlDataSource.Create(connectionString)));
+        builder.Services.ConfigureDbContext<FulfilmentDbContext>(options => options.AddInterceptors(new WriteTimeoutsBeforeCommit()));
         return builder;
     }
 }

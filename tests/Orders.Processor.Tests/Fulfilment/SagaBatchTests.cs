@@ -1,14 +1,17 @@
 using MassTransit.Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orders.Contracts;
+using Orders.Processor.Data;
 using Orders.Processor.Fulfilment;
 using Orders.Processor.OrdersApi;
 using Orders.Processor.SagaRepository;
+using Orders.Processor.Scheduling;
 using Orders.Testing;
 using Xunit;
 
@@ -100,6 +103,69 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
         Assert.Equal(2, await LastSequenceAsync(database, order));
         Assert.Equal(1, await FulfilmentSql.ScalarAsync(
             database, "SELECT count(*) FROM fulfilment.order_state WHERE correlation_id = @id AND shipment_overdue_at IS NOT NULL", ("id", order)));
+    }
+
+    [Fact]
+    public async Task A_batch_writes_its_timeouts_at_its_commit_and_never_one_it_scheduled_and_cancelled_itself()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        using var host = await StartAsync(database);
+        var (unpaid, paid) = (Guid.NewGuid(), Guid.NewGuid());
+        long writtenBeforeCommit = -1;
+
+        await Transactions(host).RunAsync(
+            [unpaid, paid],
+            async () =>
+            {
+                await SendAsync(host, OrderEvents.Submitted(unpaid));
+                await SendAsync(host, OrderEvents.Submitted(paid));
+                await SendAsync(host, OrderEvents.Paid(paid));
+                writtenBeforeCommit = await FulfilmentSql.TimeoutJobsAsync(database);
+            },
+            CancellationToken.None);
+
+        Assert.Equal(0, writtenBeforeCommit);
+        Assert.Equal(2, await FulfilmentSql.TimeoutJobsAsync(database));
+        Assert.Equal(1, await FulfilmentSql.ScalarAsync(database,
+            "SELECT count(*) FROM fulfilment.scheduled_timeout t JOIN fulfilment.order_state s ON t.token_id = s.payment_timeout_token_id WHERE s.correlation_id = @id",
+            ("id", unpaid)));
+        Assert.Equal(1, await FulfilmentSql.ScalarAsync(database,
+            "SELECT count(*) FROM fulfilment.scheduled_timeout t JOIN fulfilment.order_state s ON t.token_id = s.shipment_timeout_token_id WHERE s.correlation_id = @id",
+            ("id", paid)));
+    }
+
+    [Fact]
+    public async Task Timeouts_of_a_rolled_back_transaction_are_not_written_by_the_next_one_on_the_same_connection()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        using var host = await StartAsync(database);
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FulfilmentDbContext>();
+        // One open connection for all three transactions: Npgsql hands out the same transaction object each time.
+        await db.Database.OpenConnectionAsync();
+        var (rolledBack, committed) = (Guid.NewGuid(), Guid.NewGuid());
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            PendingTimeoutWrites.For(transaction.GetDbTransaction())
+                .Schedule(rolledBack, Guid.NewGuid(), typeof(PaymentTimedOut).FullName!, "{}", DateTimeOffset.UtcNow.AddHours(1));
+            await transaction.RollbackAsync();
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await transaction.CommitAsync();
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            PendingTimeoutWrites.For(transaction.GetDbTransaction())
+                .Schedule(committed, Guid.NewGuid(), typeof(PaymentTimedOut).FullName!, "{}", DateTimeOffset.UtcNow.AddHours(1));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(0, await FulfilmentSql.JobExistsAsync(database, rolledBack));
+        Assert.Equal(1, await FulfilmentSql.JobExistsAsync(database, committed));
     }
 
     [Fact]

@@ -1,0 +1,87 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Orders.Processor.Scheduling;
+
+/// <summary>
+/// The timeout rows one saga transaction schedules and cancels, written in one round trip just before it commits
+/// (<see cref="WriteTimeoutsBeforeCommit"/>) instead of one round trip per schedule: a batch of saga messages then
+/// waits on the database once. A timeout scheduled and cancelled in the same transaction is never written.
+/// </summary>
+internal sealed class PendingTimeoutWrites
+{
+    private const string InsertSql = """
+        INSERT INTO fulfilment.scheduled_timeout (token_id, correlation_id, message_type, message, due_at, attempts)
+        SELECT t.token_id, t.correlation_id, t.message_type, t.message::jsonb, t.due_at, 0
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+            AS t(token_id, correlation_id, message_type, message, due_at)
+        """;
+
+    private const string DeleteSql = "DELETE FROM fulfilment.scheduled_timeout WHERE token_id = ANY($1)";
+
+    // Keyed weakly, so the writes of a transaction that rolled back are dropped with it. Npgsql reuses a connection's
+    // transaction object for its next transaction, so WriteTimeoutsBeforeCommit also discards them when one begins.
+    private static readonly ConditionalWeakTable<DbTransaction, PendingTimeoutWrites> ByTransaction = new();
+
+    private readonly Dictionary<Guid, Insert> inserts = [];
+    private readonly HashSet<Guid> deletes = [];
+
+    public static PendingTimeoutWrites For(DbTransaction transaction) => ByTransaction.GetOrCreateValue(transaction);
+
+    public static void Discard(DbTransaction transaction) => ByTransaction.Remove(transaction);
+
+    public static bool AnyFor(DbTransaction transaction) =>
+        ByTransaction.TryGetValue(transaction, out var pending) && (pending.inserts.Count > 0 || pending.deletes.Count > 0);
+
+    public void Schedule(Guid tokenId, Guid correlationId, string messageType, string message, DateTimeOffset dueAt) =>
+        inserts[tokenId] = new Insert(correlationId, messageType, message, dueAt);
+
+    public void Cancel(Guid tokenId)
+    {
+        if (!inserts.Remove(tokenId))
+        {
+            deletes.Add(tokenId);
+        }
+    }
+
+    /// <summary>Writes what the transaction scheduled and cancelled, if anything, on its connection.</summary>
+    public static async Task FlushAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (!ByTransaction.TryGetValue(transaction, out var pending))
+        {
+            return;
+        }
+
+        ByTransaction.Remove(transaction);
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)transaction.Connection!, (NpgsqlTransaction)transaction);
+        if (pending.inserts.Count > 0)
+        {
+            var rows = pending.inserts.ToList();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(InsertSql)
+            {
+                Parameters =
+                {
+                    new() { Value = rows.Select(r => r.Key).ToArray() },
+                    new() { Value = rows.Select(r => r.Value.CorrelationId).ToArray() },
+                    new() { Value = rows.Select(r => r.Value.MessageType).ToArray() },
+                    new() { Value = rows.Select(r => r.Value.Message).ToArray() },
+                    new() { Value = rows.Select(r => r.Value.DueAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+                },
+            });
+        }
+
+        if (pending.deletes.Count > 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(DeleteSql) { Parameters = { new() { Value = pending.deletes.ToArray() } } });
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private sealed record Insert(Guid CorrelationId, string MessageType, string Message, DateTimeOffset DueAt);
+}
