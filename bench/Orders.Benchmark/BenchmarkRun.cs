@@ -98,7 +98,14 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         Complete(starting, "System started");
         cpu = new CpuUsage(system);
 
-        var builder = new NpgsqlConnectionStringBuilder(system.ConnectionString) { MaxPoolSize = options.Concurrency + 10 };
+        // The API's connection settings (auto-prepared statements, no reset at checkout), so the ceiling sends the same
+        // SQL the same way and the ratio measures what the API adds.
+        var builder = new NpgsqlConnectionStringBuilder(system.ConnectionString)
+        {
+            MaxPoolSize = options.Concurrency + 10,
+            MaxAutoPrepare = 32,
+            NoResetOnClose = true,
+        };
         await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         using var processorLag = new ProcessorLag(system.Kafka.BootstrapServers);
         var relayLag = new RelayLag(dataSource);

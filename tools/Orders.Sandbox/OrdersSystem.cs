@@ -114,7 +114,7 @@ public sealed class OrdersSystem : IAsyncDisposable
             ["OrdersApi__BaseAddress"] = ApiBaseAddress.ToString(),
 
             // The stand-in holds an empty fetch for the whole wait, which a real broker cuts short when a record arrives.
-            ["Kafka__FetchWaitMax"] = "00:00:00.010",
+            ["Kafka__FetchWaitMax"] = "00:00:00.005",
 
             // The stand-in makes a restarted member wait about the session timeout before it gets partitions again.
             ["Kafka__SessionTimeout"] = "00:00:06",
