@@ -107,6 +107,23 @@ internal static class FulfilmentSql
         return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The first insert or update of the order's row raises; a sequence counts, because it ignores rollbacks.</summary>
+    public static Task<long> FailFirstWriteOfAsync(string database, Guid order) =>
+        ScalarAsync(database, $$"""
+            CREATE SEQUENCE fulfilment.test_writes;
+            CREATE FUNCTION fulfilment.test_fail_first_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.correlation_id = '{{order}}' THEN
+                    IF nextval('fulfilment.test_writes') = 1 THEN
+                        RAISE EXCEPTION 'test: first write fails';
+                    END IF;
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_fail_first_write BEFORE INSERT OR UPDATE ON fulfilment.order_state
+                FOR EACH ROW EXECUTE FUNCTION fulfilment.test_fail_first_write();
+            """);
+
     /// <summary>Pending timeouts (rows of <c>fulfilment.scheduled_timeout</c>).</summary>
     public static Task<long> TimeoutJobsAsync(string connectionString) =>
         ScalarAsync(connectionString, "SELECT count(*) FROM fulfilment.scheduled_timeout");

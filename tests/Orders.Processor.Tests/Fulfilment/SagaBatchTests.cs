@@ -53,7 +53,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
         var database = await postgres.CreateDatabaseAsync();
         using var host = await StartAsync(database);
         var orders = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
-        await FailFirstWriteOfAsync(database, orders[1]);
+        await FulfilmentSql.FailFirstWriteOfAsync(database, orders[1]);
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => Transactions(host).RunAsync(
             orders,
@@ -204,23 +204,6 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
 
     private static Task<long> LastSequenceAsync(string database, Guid order) =>
         FulfilmentSql.ScalarAsync(database, "SELECT last_sequence FROM fulfilment.order_state WHERE correlation_id = @id", ("id", order));
-
-    /// <summary>The first insert or update of the order's row raises; a sequence counts, because it ignores rollbacks.</summary>
-    private static Task<long> FailFirstWriteOfAsync(string database, Guid order) =>
-        FulfilmentSql.ScalarAsync(database, $$"""
-            CREATE SEQUENCE fulfilment.test_writes;
-            CREATE FUNCTION fulfilment.test_fail_first_write() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.correlation_id = '{{order}}' THEN
-                    IF nextval('fulfilment.test_writes') = 1 THEN
-                        RAISE EXCEPTION 'test: first write fails';
-                    END IF;
-                END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER test_fail_first_write BEFORE INSERT OR UPDATE ON fulfilment.order_state
-                FOR EACH ROW EXECUTE FUNCTION fulfilment.test_fail_first_write();
-            """);
 
     private static IEnumerable<Exception> Chain(Exception exception)
     {

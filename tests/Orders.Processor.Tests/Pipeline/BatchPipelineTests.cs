@@ -64,20 +64,7 @@ public sealed class BatchPipelineTests(PostgresFixture postgres, KafkaFixture ka
             // Only migrates the database, so the trigger can be in place before the first record is applied.
         }
 
-        await FulfilmentSql.ScalarAsync(database, $$"""
-            CREATE SEQUENCE fulfilment.test_writes;
-            CREATE FUNCTION fulfilment.test_fail_first_write() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.correlation_id = '{{failing}}' THEN
-                    IF nextval('fulfilment.test_writes') = 1 THEN
-                        RAISE EXCEPTION 'test: first write fails';
-                    END IF;
-                END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER test_fail_first_write BEFORE INSERT OR UPDATE ON fulfilment.order_state
-                FOR EACH ROW EXECUTE FUNCTION fulfilment.test_fail_first_write();
-            """);
+        await FulfilmentSql.FailFirstWriteOfAsync(database, failing);
         var positions = await topic.ProduceAsync(records);
         Assert.Single(positions.Select(p => p.Partition.Value).Distinct());
         var groupId = PipelineTopic.NewGroupId();
