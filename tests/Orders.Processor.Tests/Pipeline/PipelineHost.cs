@@ -50,7 +50,7 @@ internal sealed class PipelineHost : IAsyncDisposable
             ["OrdersApi:BaseAddress"] = "http://orders-api.test/",
             ["Scheduling:IdleWaitTime"] = "00:00:01",
             ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-            ["Scheduling:MisfireThreshold"] = "00:00:01",
+            ["Scheduling:PollInterval"] = "00:00:00.100",
             ["Scheduling:RetryInterval"] = "00:00:00.500",
             ["Kafka:BootstrapServers"] = topic.BootstrapServers,
             ["Kafka:Topic"] = topic.Name,
