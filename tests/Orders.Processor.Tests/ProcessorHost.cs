@@ -29,6 +29,8 @@ internal sealed class ProcessorHost : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    public IServiceProvider Services => host.Services;
+
     public IMediator Mediator => host.Services.GetRequiredService<IMediator>();
 
     public static async Task<ProcessorHost> StartAsync(

@@ -1,15 +1,9 @@
-using MassTransit.Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orders.Contracts;
 using Orders.Processor.Data;
 using Orders.Processor.Fulfilment;
-using Orders.Processor.OrdersApi;
 using Orders.Processor.SagaRepository;
 using Orders.Processor.Scheduling;
 using Orders.Testing;
@@ -25,7 +19,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
     public async Task Messages_of_a_batch_are_invisible_until_it_commits_and_are_written_by_one_transaction()
     {
         var database = await postgres.CreateDatabaseAsync();
-        using var host = await StartAsync(database);
+        await using var host = await ProcessorHost.StartAsync(database, new FakeOrdersApi());
         var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
         long visibleBeforeCommit = -1;
 
@@ -33,9 +27,9 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
             [first, second, first],
             async () =>
             {
-                await SendAsync(host, OrderEvents.Submitted(first));
-                await SendAsync(host, OrderEvents.Submitted(second));
-                await SendAsync(host, OrderEvents.Paid(first));
+                await host.SendAsync(OrderEvents.Submitted(first));
+                await host.SendAsync(OrderEvents.Submitted(second));
+                await host.SendAsync(OrderEvents.Paid(first));
                 visibleBeforeCommit = await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.order_state");
             },
             CancellationToken.None);
@@ -51,7 +45,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
     public async Task A_row_failing_in_a_batch_rolls_back_every_change_and_the_messages_then_apply_one_by_one()
     {
         var database = await postgres.CreateDatabaseAsync();
-        using var host = await StartAsync(database);
+        await using var host = await ProcessorHost.StartAsync(database, new FakeOrdersApi());
         var orders = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
         await FulfilmentSql.FailFirstWriteOfAsync(database, orders[1]);
 
@@ -61,7 +55,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
             {
                 foreach (var order in orders)
                 {
-                    await SendAsync(host, OrderEvents.Submitted(order));
+                    await host.SendAsync(OrderEvents.Submitted(order));
                 }
             },
             CancellationToken.None));
@@ -71,7 +65,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
 
         foreach (var order in orders)
         {
-            await SendAsync(host, OrderEvents.Submitted(order));
+            await host.SendAsync(OrderEvents.Submitted(order));
         }
 
         Assert.Equal(3, await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.order_state WHERE last_sequence = 1"));
@@ -81,9 +75,9 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
     public async Task A_concurrent_writer_fails_the_batch_and_the_message_then_applies_on_its_own()
     {
         var database = await postgres.CreateDatabaseAsync();
-        using var host = await StartAsync(database);
+        await using var host = await ProcessorHost.StartAsync(database, new FakeOrdersApi());
         var order = Guid.NewGuid();
-        await SendAsync(host, OrderEvents.Submitted(order));
+        await host.SendAsync(OrderEvents.Submitted(order));
 
         // A timeout delivery, say, commits a change to the row after the batch read it.
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => Transactions(host).RunAsync(
@@ -92,14 +86,14 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
             {
                 await FulfilmentSql.ScalarAsync(
                     database, "UPDATE fulfilment.order_state SET shipment_overdue_at = now() WHERE correlation_id = @id", ("id", order));
-                await SendAsync(host, OrderEvents.Paid(order));
+                await host.SendAsync(OrderEvents.Paid(order));
             },
             CancellationToken.None));
 
         Assert.Contains(Chain(failure), e => e is DbUpdateConcurrencyException);
         Assert.Equal(1, await LastSequenceAsync(database, order));
 
-        await SendAsync(host, OrderEvents.Paid(order));
+        await host.SendAsync(OrderEvents.Paid(order));
         Assert.Equal(2, await LastSequenceAsync(database, order));
         Assert.Equal(1, await FulfilmentSql.ScalarAsync(
             database, "SELECT count(*) FROM fulfilment.order_state WHERE correlation_id = @id AND shipment_overdue_at IS NOT NULL", ("id", order)));
@@ -109,7 +103,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
     public async Task A_batch_writes_its_timeouts_at_its_commit_and_never_one_it_scheduled_and_cancelled_itself()
     {
         var database = await postgres.CreateDatabaseAsync();
-        using var host = await StartAsync(database);
+        await using var host = await ProcessorHost.StartAsync(database, new FakeOrdersApi());
         var (unpaid, paid) = (Guid.NewGuid(), Guid.NewGuid());
         long writtenBeforeCommit = -1;
 
@@ -117,9 +111,9 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
             [unpaid, paid],
             async () =>
             {
-                await SendAsync(host, OrderEvents.Submitted(unpaid));
-                await SendAsync(host, OrderEvents.Submitted(paid));
-                await SendAsync(host, OrderEvents.Paid(paid));
+                await host.SendAsync(OrderEvents.Submitted(unpaid));
+                await host.SendAsync(OrderEvents.Submitted(paid));
+                await host.SendAsync(OrderEvents.Paid(paid));
                 writtenBeforeCommit = await FulfilmentSql.TimeoutJobsAsync(database);
             },
             CancellationToken.None);
@@ -138,7 +132,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
     public async Task Timeouts_of_a_rolled_back_transaction_are_not_written_by_the_next_one_on_the_same_connection()
     {
         var database = await postgres.CreateDatabaseAsync();
-        using var host = await StartAsync(database);
+        await using var host = await ProcessorHost.StartAsync(database, new FakeOrdersApi());
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FulfilmentDbContext>();
         // One open connection for all three transactions: Npgsql hands out the same transaction object each time.
@@ -179,28 +173,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
         Assert.False(FulfilmentExtensions.IsTransient(new SagaBatchFailedException("in a batch", new DbUpdateConcurrencyException())));
     }
 
-    private static async Task<IHost> StartAsync(string connectionString)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Orders"] = connectionString,
-            ["Database:MigrateOnStartup"] = "true",
-            ["OrdersApi:BaseAddress"] = "http://orders-api.test/",
-        });
-        builder.Logging.ClearProviders();
-        builder.AddFulfilment();
-        builder.Services.AddHttpClient<OrdersApiClient>().ConfigurePrimaryHttpMessageHandler(new FakeOrdersApi().CreateHandler);
-        var host = builder.Build();
-        MassTransit.LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<ILoggerFactory>());
-        await host.StartAsync();
-        return host;
-    }
-
-    private static ISagaTransactions Transactions(IHost host) => host.Services.GetRequiredService<ISagaTransactions>();
-
-    private static Task SendAsync(IHost host, IOrderEvent orderEvent) =>
-        host.Services.GetRequiredService<IMediator>().Send(orderEvent, orderEvent.GetType());
+    private static ISagaTransactions Transactions(ProcessorHost host) => host.Services.GetRequiredService<ISagaTransactions>();
 
     private static Task<long> LastSequenceAsync(string database, Guid order) =>
         FulfilmentSql.ScalarAsync(database, "SELECT last_sequence FROM fulfilment.order_state WHERE correlation_id = @id", ("id", order));
