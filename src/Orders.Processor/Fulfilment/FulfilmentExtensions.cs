@@ -14,7 +14,7 @@ public static class FulfilmentExtensions
 {
     /// <summary>
     /// Registers MassTransit's mediator with the fulfilment saga and everything it needs: the saga table
-    /// (<see cref="FulfilmentDbContext"/>, optional start-up migration), Quartz timeouts in the same database, and the
+    /// (<see cref="FulfilmentDbContext"/>, optional start-up migration), timeouts in the same database with a Quartz clock, and the
     /// Orders API client. <c>IMediator.Send(orderEvent, orderEvent.GetType(), ct)</c> returns once the saga's new state and
     /// every scheduling change it made are committed in PostgreSQL, and throws otherwise (after retrying concurrency
     /// conflicts and deadlocks). <see cref="ISagaTransactions"/> applies several events in one such transaction.

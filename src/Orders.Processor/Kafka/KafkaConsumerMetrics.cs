@@ -31,7 +31,7 @@ public sealed class KafkaConsumerMetrics
             "Records in the assigned partitions not yet applied, as of the last commit.");
     }
 
-    public void RecordApplied(int records) => applied.Add(records);
+    public void RecordApplied() => applied.Add(1);
 
     public void RecordBatch(int records)
     {

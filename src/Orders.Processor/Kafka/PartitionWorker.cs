@@ -236,7 +236,7 @@ internal sealed class PartitionWorker : IDisposable
             () => context.Mediator.Send(decoded.Event, decoded.Event.GetType(), CancellationToken.None),
             (attempt, delay, exception) => KafkaLog.ApplyFailed(
                 context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, attempt, delay, exception));
-        context.Metrics.RecordApplied(1);
+        context.Metrics.RecordApplied();
     }
 
     private void Complete(ConsumeResult<byte[], byte[]> record) => Interlocked.Exchange(ref completedOffset, record.Offset.Value + 1);
