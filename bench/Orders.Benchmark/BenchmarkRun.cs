@@ -6,7 +6,7 @@ using Orders.Benchmark.Ceiling;
 using Orders.Benchmark.Load;
 using Orders.Benchmark.Measure;
 using Orders.Benchmark.Report;
-using Orders.Sandbox;
+using Orders.SystemHost;
 using Spectre.Console;
 
 namespace Orders.Benchmark;

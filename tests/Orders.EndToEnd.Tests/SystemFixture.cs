@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Orders.Sandbox;
+using Orders.SystemHost;
 using Xunit;
 
 namespace Orders.EndToEnd.Tests;

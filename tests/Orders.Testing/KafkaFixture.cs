@@ -1,4 +1,4 @@
-using Orders.Sandbox;
+using Orders.SystemHost;
 
 namespace Orders.Testing;
 

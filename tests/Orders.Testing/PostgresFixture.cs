@@ -1,4 +1,4 @@
-using Orders.Sandbox;
+using Orders.SystemHost;
 using Xunit;
 
 namespace Orders.Testing;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Orders.Sandbox;
+using Orders.SystemHost;
 
 namespace Orders.Benchmark.Measure;
 

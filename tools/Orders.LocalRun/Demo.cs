@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using Orders.Sandbox;
+using Orders.SystemHost;
 
-namespace Orders.Local;
+namespace Orders.LocalRun;
 
 /// <summary>
 /// Drives a handful of orders through the API and prints each one's saga state as the processor moves it, so a

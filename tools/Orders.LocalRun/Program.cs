@@ -1,4 +1,4 @@
-using Orders.Local;
+using Orders.LocalRun;
 
 // Runs the whole system on this machine: PostgreSQL (data kept in .local/), the Kafka stand-in, the API, the
 // processor and the relay, each in its own process, until Ctrl+C.

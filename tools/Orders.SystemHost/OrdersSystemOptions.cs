@@ -1,4 +1,4 @@
-namespace Orders.Sandbox;
+namespace Orders.SystemHost;
 
 /// <summary>How <see cref="OrdersSystem"/> starts the whole system on one machine.</summary>
 public sealed class OrdersSystemOptions

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Orders.Sandbox;
+namespace Orders.SystemHost;
 
 /// <summary>
 /// One deployable (the API, the relay or the processor) running as its own <c>dotnet</c> process, the way it runs in

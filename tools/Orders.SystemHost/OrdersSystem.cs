@@ -1,7 +1,7 @@
 using System.Globalization;
 using Npgsql;
 
-namespace Orders.Sandbox;
+namespace Orders.SystemHost;
 
 /// <summary>
 /// The whole system on one machine: a PostgreSQL cluster, the Kafka stand-in, and the API, processor and relay as

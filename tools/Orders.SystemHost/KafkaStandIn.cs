@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Orders.Sandbox;
+namespace Orders.SystemHost;
 
 /// <summary>
 /// A Kafka stand-in for machines without a broker: librdkafka's mock cluster, which speaks the real Kafka protocol on

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Orders.Sandbox;
+namespace Orders.SystemHost;
 
 /// <summary>
 /// A private PostgreSQL cluster started from the installed server binaries: initdb into a folder, pg_ctl on a free

@@ -1,4 +1,4 @@
-namespace Orders.Local;
+namespace Orders.LocalRun;
 
 /// <summary>
 /// An exclusive lock on the checkout's <c>.local</c> folder, held for the whole run. The operating system drops it

@@ -1,4 +1,4 @@
-namespace Orders.Sandbox;
+namespace Orders.SystemHost;
 
 public static class RepositoryRoot
 {

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
-using Orders.Sandbox;
+using Orders.SystemHost;
 
-namespace Orders.Local;
+namespace Orders.LocalRun;
 
 internal static class LocalRun
 {

@@ -1,4 +1,4 @@
-namespace Orders.Local;
+namespace Orders.LocalRun;
 
 /// <summary>Command-line options of the local run.</summary>
 internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort)
@@ -26,7 +26,7 @@ internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort)
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown option '{args[i]}'. Usage: dotnet run --project tools/Orders.Local [-- [--demo] [--api-port N] [--pg-port N]]");
+                        $"Unknown option '{args[i]}'. Usage: dotnet run --project tools/Orders.LocalRun [-- [--demo] [--api-port N] [--pg-port N]]");
             }
         }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orders.Sandbox;
+namespace Orders.SystemHost;
 
 internal static class LoopbackPort
 {

@@ -1,4 +1,4 @@
-namespace Orders.Local;
+namespace Orders.LocalRun;
 
 /// <summary>Writes every process's lines to the terminal behind a coloured, fixed-width label.</summary>
 internal static class LabelledConsole
