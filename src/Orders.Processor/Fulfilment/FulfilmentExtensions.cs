@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Orders.Processor.Data;
@@ -52,7 +53,10 @@ public static class FulfilmentExtensions
         return builder;
     }
 
-    /// <summary>What the state machine needs besides persistence: its options, metrics and the cancellation activity.</summary>
+    /// <summary>
+    /// What the state machine needs besides persistence: its options, metrics, its activities and the clock
+    /// (<see cref="TimeProvider.System"/> unless one is registered first, as tests do with a fake).
+    /// </summary>
     internal static IServiceCollection AddFulfilmentSaga(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FulfilmentOptions>()
@@ -61,7 +65,9 @@ public static class FulfilmentExtensions
                 "Fulfilment:PaymentTimeout and Fulfilment:ShipmentTimeout must be positive.")
             .ValidateOnStart();
         services.AddSingleton<OrdersProcessorMetrics>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<RequestPaymentTimeoutCancellation>();
+        services.AddScoped(typeof(ParkOrder<>));
         return services;
     }
 

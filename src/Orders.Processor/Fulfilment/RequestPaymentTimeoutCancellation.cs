@@ -9,7 +9,8 @@ namespace Orders.Processor.Fulfilment;
 /// API is the only writer of orders, and its OrderCancelled event moves the saga. A failure (API down) propagates, so the
 /// timeout is not consumed and its delivery is retried.
 /// </summary>
-public sealed class RequestPaymentTimeoutCancellation(OrdersApiClient ordersApi, ILogger<RequestPaymentTimeoutCancellation> logger)
+public sealed class RequestPaymentTimeoutCancellation(
+    OrdersApiClient ordersApi, TimeProvider clock, ILogger<RequestPaymentTimeoutCancellation> logger)
     : IStateMachineActivity<OrderFulfilmentState, PaymentTimedOut>
 {
     public async Task Execute(
@@ -23,8 +24,8 @@ public sealed class RequestPaymentTimeoutCancellation(OrdersApiClient ordersApi,
             orderId, OrderCancelled.PaymentTimeoutReason, context.CancellationToken);
         if (outcome.Accepted)
         {
-            context.Saga.CancellationRequestedAt = DateTimeOffset.UtcNow;
-            context.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+            context.Saga.CancellationRequestedAt = clock.GetUtcNow();
+            context.Saga.UpdatedAt = context.Saga.CancellationRequestedAt.Value;
             Log.CancellationRequested(logger, orderId);
         }
         else
