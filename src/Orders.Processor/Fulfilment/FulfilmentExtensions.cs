@@ -14,6 +14,14 @@ namespace Orders.Processor.Fulfilment;
 public static class FulfilmentExtensions
 {
     /// <summary>
+    /// The service key of the fulfilment clock: the <see cref="TimeProvider"/> the saga stamps and schedules with and
+    /// the timeout clock claims due rows with (<see cref="TimeProvider.System"/> unless one is registered under this
+    /// key). Keyed, because Quartz runs its triggers on an unkeyed one: a test moves this clock while Quartz keeps firing
+    /// in real time.
+    /// </summary>
+    public const string ClockKey = "fulfilment";
+
+    /// <summary>
     /// Registers MassTransit's mediator with the fulfilment saga and everything it needs: the saga table
     /// (<see cref="FulfilmentDbContext"/>, optional start-up migration), timeouts in the same database with a Quartz clock, and the
     /// Orders API client. <c>IMediator.Send(orderEvent, orderEvent.GetType(), ct)</c> returns once the saga's new state and
@@ -55,7 +63,7 @@ public static class FulfilmentExtensions
 
     /// <summary>
     /// What the state machine needs besides persistence: its options, metrics, its activities and the clock
-    /// (<see cref="TimeProvider.System"/> unless one is registered first, as tests do with a fake).
+    /// (<see cref="ClockKey"/>).
     /// </summary>
     internal static IServiceCollection AddFulfilmentSaga(this IServiceCollection services, IConfiguration configuration)
     {
@@ -65,7 +73,7 @@ public static class FulfilmentExtensions
                 "Fulfilment:PaymentTimeout and Fulfilment:ShipmentTimeout must be positive.")
             .ValidateOnStart();
         services.AddSingleton<OrdersProcessorMetrics>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
         services.AddScoped<RequestPaymentTimeoutCancellation>();
         services.AddScoped(typeof(ParkOrder<>));
         return services;

@@ -20,7 +20,7 @@ public sealed class OrderFulfilmentStateMachine : MassTransitStateMachine<OrderF
     public OrderFulfilmentStateMachine(
         IOptions<FulfilmentOptions> options,
         OrdersProcessorMetrics metrics,
-        TimeProvider clock,
+        [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock,
         ILogger<OrderFulfilmentStateMachine> logger)
     {
         ArgumentNullException.ThrowIfNull(options);

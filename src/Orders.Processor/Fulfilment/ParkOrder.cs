@@ -8,7 +8,8 @@ namespace Orders.Processor.Fulfilment;
 /// held back, with a warning and the <c>orders.fulfilment.parked</c> count. The row may be new (the order's first
 /// event was not its submission), so it also takes the user id from the event.
 /// </summary>
-public sealed class ParkOrder<T>(OrdersProcessorMetrics metrics, TimeProvider clock, ILogger<ParkOrder<T>> logger)
+public sealed class ParkOrder<T>(
+    OrdersProcessorMetrics metrics, [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock, ILogger<ParkOrder<T>> logger)
     : IStateMachineActivity<OrderFulfilmentState, T>
     where T : class, IOrderEvent
 {

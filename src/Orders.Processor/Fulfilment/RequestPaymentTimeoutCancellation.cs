@@ -10,7 +10,9 @@ namespace Orders.Processor.Fulfilment;
 /// timeout is not consumed and its delivery is retried.
 /// </summary>
 public sealed class RequestPaymentTimeoutCancellation(
-    OrdersApiClient ordersApi, TimeProvider clock, ILogger<RequestPaymentTimeoutCancellation> logger)
+    OrdersApiClient ordersApi,
+    [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock,
+    ILogger<RequestPaymentTimeoutCancellation> logger)
     : IStateMachineActivity<OrderFulfilmentState, PaymentTimedOut>
 {
     public async Task Execute(

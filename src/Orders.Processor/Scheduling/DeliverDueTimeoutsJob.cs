@@ -4,6 +4,7 @@ using System.Text.Json;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
+using Orders.Processor.Fulfilment;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -19,7 +20,7 @@ internal sealed class DeliverDueTimeoutsJob(
     IMediator mediator,
     ScheduledTimeoutQueue queue,
     OrdersProcessorMetrics metrics,
-    TimeProvider clock,
+    [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options,
     ILogger<DeliverDueTimeoutsJob> logger) : IJob
 {
