@@ -107,8 +107,14 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         var context = new PhaseContext(options, system, dataSource, new CpuUsage(system), memory, progress);
         using var processorLag = new ProcessorLag(system.Kafka.BootstrapServers);
         var relayLag = new RelayLag(dataSource);
-        using var sampling = new CancellationTokenSource();
-        var memorySampler = memory.SampleUntilCancelledAsync(system, sampling.Token);
+        await using var memorySampler = new PeriodicSampler(
+            _ =>
+            {
+                memory.Sample(system.Api, system.Relay, system.Processor);
+                return Task.CompletedTask;
+            },
+            TimeSpan.FromMilliseconds(500));
+        memorySampler.Start();
 
         await WarmUpPhase.RunAsync(context, cancellationToken);
         var steady = await SteadyPhase.RunAsync(context, relayLag, processorLag, cancellationToken);
@@ -128,8 +134,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         var relayDrain = await DrainPhase.RelayAsync(context, relayLag, cancellationToken);
         var processorDrain = await DrainPhase.ProcessorAsync(context, processorLag, cancellationToken);
 
-        await sampling.CancelAsync();
-        await memorySampler;
+        await memorySampler.DisposeAsync();
         memory.Sample(system.Api, system.Relay, system.Processor);
 
         var costs = new Dictionary<string, PhaseCost>

@@ -25,23 +25,6 @@ internal sealed class PeakMemory
         Update("benchmark", Environment.ProcessId);
     }
 
-    /// <summary>Samples every deployable of the system twice a second until cancelled.</summary>
-    public async Task SampleUntilCancelledAsync(OrdersSystem system, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            Sample(system.Api, system.Relay, system.Processor);
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
     public IReadOnlyDictionary<string, double> PeakMebibytes()
     {
         lock (gate)
