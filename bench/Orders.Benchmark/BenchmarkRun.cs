@@ -14,7 +14,8 @@ namespace Orders.Benchmark;
 /// <summary>
 /// One benchmark run on a fresh system: warm-up, the steady open-loop phase with every process running, then with the
 /// relay and processor stopped the API's and the SQL ceiling's maximum rates (their writes become the backlog), then
-/// the relay draining that backlog, then the processor draining it. Each phase is a class of its own under Phases/;
+/// the relay draining that backlog, then the processor draining it, then bursts of payment deadlines due at once for
+/// one processor node and for two. Each phase is a class of its own under Phases/;
 /// this one starts the system, runs them in order and assembles their results.
 /// </summary>
 internal sealed class BenchmarkRun(BenchmarkOptions options)
@@ -133,9 +134,12 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
 
         var relayDrain = await DrainPhase.RelayAsync(context, relayLag, cancellationToken);
         var processorDrain = await DrainPhase.ProcessorAsync(context, processorLag, cancellationToken);
+        var oneNode = await DeadlineBurstPhase.RunAsync(context, sqlWriter, 1, 400_000_000, cancellationToken);
+        var secondNode = system.StartProcessorNode();
+        var twoNodes = await DeadlineBurstPhase.RunAsync(context, sqlWriter, 2, 500_000_000, cancellationToken);
 
         await memorySampler.DisposeAsync();
-        memory.Sample(system.Api, system.Relay, system.Processor);
+        memory.Sample(system.Api, system.Relay, system.Processor, secondNode);
 
         var costs = new Dictionary<string, PhaseCost>
         {
@@ -144,6 +148,8 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
             ["SQL ceiling"] = ceiling.Cost,
             ["relay drain"] = relayDrain.Cost,
             ["processor drain"] = processorDrain.Cost,
+            ["deadline burst, 1 node"] = oneNode.Cost,
+            ["deadline burst, 2 nodes"] = twoNodes.Cost,
         };
         var result = new BenchmarkResult
         {
@@ -160,6 +166,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
             ApiShareOfCeiling = Math.Round(api.Result.OperationsPerSecond / ceiling.Result.OperationsPerSecond, 3),
             RelayDrain = relayDrain.Result,
             ProcessorDrain = processorDrain.Result,
+            DeadlineBursts = [oneNode.Result, twoNodes.Result],
             PeakMemoryMiB = memory.PeakMebibytes(),
             ProblemLines = output.ProblemLines,
             WaitProfiles = costs.Where(c => c.Value.Waits is not null).ToDictionary(c => c.Key, c => c.Value.Waits!),
