@@ -40,7 +40,7 @@ public sealed class ScenarioOrdersApi
     {
         if (failuresLeft.AddOrUpdate(orderId, -1, (_, left) => left - 1) >= 0)
         {
-            return (HttpStatusCode.ServiceUnavailable, Problem("Service Unavailable", 503, null));
+            return (HttpStatusCode.ServiceUnavailable, Problem("Service Unavailable", 503));
         }
 
         if (key is not null && answered.TryGetValue(key, out var replay))
@@ -50,7 +50,7 @@ public sealed class ScenarioOrdersApi
 
         if (!orders.TryGetValue(orderId, out var order))
         {
-            return (HttpStatusCode.NotFound, Problem("Not Found", 404, null));
+            return (HttpStatusCode.NotFound, Problem("Not Found", 404));
         }
 
         (HttpStatusCode, string) answer;
@@ -58,7 +58,7 @@ public sealed class ScenarioOrdersApi
         {
             if ((ifMatch is not null && ParseSequence(ifMatch) != order.Sequence) || order.Status != "Submitted")
             {
-                answer = (HttpStatusCode.Conflict, Problem("Conflict", 409, order.Status));
+                answer = (HttpStatusCode.Conflict, Problem("Conflict", 409, order.Status, order.Sequence));
             }
             else
             {
@@ -82,9 +82,9 @@ public sealed class ScenarioOrdersApi
         return int.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : null;
     }
 
-    private static string Problem(string title, int status, string? currentStatus) => currentStatus is null
+    private static string Problem(string title, int status, string? currentStatus = null, int currentSequence = 0) => currentStatus is null
         ? $$"""{"title":"{{title}}","status":{{status}}}"""
-        : $$"""{"title":"{{title}}","status":{{status}},"currentStatus":"{{currentStatus}}"}""";
+        : $$"""{"title":"{{title}}","status":{{status}},"currentStatus":"{{currentStatus}}","currentSequence":{{currentSequence}}}""";
 
     private sealed class Handler(ScenarioOrdersApi api) : HttpMessageHandler
     {

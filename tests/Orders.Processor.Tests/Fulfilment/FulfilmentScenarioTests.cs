@@ -60,7 +60,7 @@ public abstract class FulfilmentScenarioTests
             .IsIn(AwaitingPayment)
             .Has(x => x.CancellationRequestedAt, s.Start + FifteenMinutes)
             .HasNoTimeouts()
-            .AskedToCancel(OrderCancelled.PaymentTimeoutReason);
+            .AskedToCancel(OrderCancelled.PaymentTimeoutReason, ifMatch: "\"1\"");
 
         // The API wrote OrderCancelled when it accepted; only that event moves the saga.
         await s.GivenAsync(order.Latest);
@@ -89,7 +89,7 @@ public abstract class FulfilmentScenarioTests
             .IsIn(AwaitingPayment)
             .Has(x => x.CancellationRequestedAt, null)
             .HasNoTimeouts()
-            .AskedToCancel(OrderCancelled.PaymentTimeoutReason, answered: 409);
+            .AskedToCancel(OrderCancelled.PaymentTimeoutReason, answered: 409, ifMatch: "\"1\"");
 
         await s.GivenAsync(paid);
 
