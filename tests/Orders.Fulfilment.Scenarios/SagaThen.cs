@@ -70,7 +70,7 @@ public sealed class SagaThen
         var expected = new ApiCall(
             order.Id, "POST", $"/orders/{order.Id}/cancellation", $$"""{"reason":"{{reason}}"}""",
             OrdersApiClient.IdempotencyKey(order.Id, reason), ifMatch, answered);
-        var matches = ApiCalls.Count > 0 && ApiCalls.All(c => c with { IfMatch = ifMatch ?? c.IfMatch } == expected);
+        var matches = ApiCalls.Count > 0 && ApiCalls.All(c => (ifMatch is null ? c with { IfMatch = null } : c) == expected);
         return matches ? this : throw Failure($"expected only the call {expected}");
     }
 
