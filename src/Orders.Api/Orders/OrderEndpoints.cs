@@ -73,7 +73,8 @@ public static class OrderEndpoints
     private static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> SubmitAsync(
         SubmitOrderRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken)
     {
         if (OrderValidation.Submit(request, idempotencyKey) is { } errors)
@@ -81,8 +82,8 @@ public static class OrderEndpoints
             return OrderProblems.Invalid(errors);
         }
 
-        var idempotency = IdempotencyRequest.From(idempotencyKey, "POST /orders", request);
-        return await changes.SubmitAsync(
+        var idempotency = IdempotencyRequest.From(idempotencyKey, IdempotencyScope.Of(context), request);
+        return await writer.SubmitAsync(
             request.UserId!.Value, request.Currency!, OrderValidation.Lines(request), idempotency, cancellationToken);
     }
 
@@ -134,7 +135,8 @@ public static class OrderEndpoints
         PaymentRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
         [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken)
     {
         if (OrderValidation.Payment(request, idempotencyKey, ifMatch, out var precondition) is { } errors)
@@ -143,14 +145,10 @@ public static class OrderEndpoints
         }
 
         var amount = OrderValidation.Money(request.Amount!.Value);
-        return await changes.ChangeAsync(
-            id,
-            OrderTransition.Payment,
-            IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/payment", request),
-            precondition,
+        return await writer.ChangeAsync(
+            OrderChangeRequest.From(context, id, idempotencyKey, request, precondition),
             (order, now) => order.Pay(amount, request.Reference!, now),
-            cancellationToken,
-            refuse: order => amount == order.Total ? null : OrderProblems.AmountMismatch(amount, order));
+            cancellationToken);
     }
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ShipAsync(
@@ -158,15 +156,13 @@ public static class OrderEndpoints
         ShipmentRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
         [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken) =>
         OrderValidation.Shipment(request, idempotencyKey, ifMatch, out var precondition) is { } errors
             ? OrderProblems.Invalid(errors)
-            : await changes.ChangeAsync(
-                id,
-                OrderTransition.Shipment,
-                IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/shipment", request),
-                precondition,
+            : await writer.ChangeAsync(
+                OrderChangeRequest.From(context, id, idempotencyKey, request, precondition),
                 (order, now) => order.Ship(request.Carrier!, request.TrackingNumber!, now),
                 cancellationToken);
 
@@ -174,15 +170,13 @@ public static class OrderEndpoints
         Guid id,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
         [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken) =>
         OrderValidation.Delivery(idempotencyKey, ifMatch, out var precondition) is { } errors
             ? OrderProblems.Invalid(errors)
-            : await changes.ChangeAsync(
-                id,
-                OrderTransition.Delivery,
-                IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/delivery", id),
-                precondition,
+            : await writer.ChangeAsync(
+                OrderChangeRequest.From(context, id, idempotencyKey, id, precondition),
                 (order, now) => order.Deliver(now),
                 cancellationToken);
 
@@ -191,15 +185,13 @@ public static class OrderEndpoints
         CancellationRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
         [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken) =>
         OrderValidation.Cancellation(request, idempotencyKey, ifMatch, out var precondition) is { } errors
             ? OrderProblems.Invalid(errors)
-            : await changes.ChangeAsync(
-                id,
-                OrderTransition.Cancellation,
-                IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/cancellation", request),
-                precondition,
+            : await writer.ChangeAsync(
+                OrderChangeRequest.From(context, id, idempotencyKey, request, precondition),
                 (order, now) => order.Cancel(request.Reason!, now),
                 cancellationToken);
 }
