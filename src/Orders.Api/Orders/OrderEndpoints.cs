@@ -18,6 +18,7 @@ public static class OrderEndpoints
         var orders = app.MapGroup("/orders")
             .WithTags("Orders")
             .RequireRateLimiting(RequestLimitExtensions.PolicyName)
+            .AddEndpointFilter(RefuseRepeatedIdempotencyKey)
             .AddEndpointFilter(TagWithVersion)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -56,6 +57,18 @@ public static class OrderEndpoints
         .ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>
+    /// Two Idempotency-Key fields would otherwise be bound as one key joined by a comma; a key is one value, so the
+    /// request is refused before anything runs.
+    /// </summary>
+    private static ValueTask<object?> RefuseRepeatedIdempotencyKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Request.Headers[IdempotencyRequest.HeaderName].Count > 1
+            ? ValueTask.FromResult<object?>(OrderProblems.Invalid(new Dictionary<string, string[]>
+            {
+                [IdempotencyRequest.HeaderName] = [$"Send one {IdempotencyRequest.HeaderName} header, not several."],
+            }))
+            : next(context);
 
     /// <summary>Every response that carries an order carries its version as ETag, for a later If-Match.</summary>
     private static async ValueTask<object?> TagWithVersion(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
