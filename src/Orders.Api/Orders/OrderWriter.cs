@@ -56,7 +56,18 @@ internal sealed class OrderWriter(
                             idempotency.Complete(StatusCodes.Status201Created, Serialize(written), now));
                     }
 
-                    await db.SaveChangesAsync(token);
+                    // One round trip: the three inserts go as one batch, which PostgreSQL runs as one implicit
+                    // transaction (all or nothing), so no BEGIN/COMMIT around it and no session idle in transaction.
+                    db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+                    try
+                    {
+                        await db.SaveChangesAsync(token);
+                    }
+                    finally
+                    {
+                        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
+                    }
+
                     return written;
                 },
                 async (_, orderId, token) => new ExecutionResult<OrderResponse>(
