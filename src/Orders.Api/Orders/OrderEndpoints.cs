@@ -62,7 +62,8 @@ public static class OrderEndpoints
     /// Two Idempotency-Key fields would otherwise be bound as one key joined by a comma; a key is one value, so the
     /// request is refused before anything runs.
     /// </summary>
-    private static ValueTask<object?> RefuseRepeatedIdempotencyKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+    private static ValueTask<object?> RefuseRepeatedIdempotencyKey(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         context.HttpContext.Request.Headers[IdempotencyRequest.HeaderName].Count > 1
             ? ValueTask.FromResult<object?>(OrderProblems.Invalid(new Dictionary<string, string[]>
             {
@@ -71,7 +72,8 @@ public static class OrderEndpoints
             : next(context);
 
     /// <summary>Every response that carries an order carries its version as ETag, for a later If-Match.</summary>
-    private static async ValueTask<object?> TagWithVersion(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> TagWithVersion(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var result = await next(context);
         var inner = result is INestedHttpResult nested ? nested.Result : result;

@@ -13,9 +13,10 @@ using Orders.Contracts;
 namespace Orders.Api.Orders;
 
 /// <summary>
-/// Writes order changes: the command side of the API. Each change is one SaveChanges, so one transaction and one batch: the orders row, exactly one
-/// outbox row and, under an Idempotency-Key, the stored response. It runs inside the execution strategy, whose
-/// verification step recognises a commit whose acknowledgement was lost, so a retry never writes a change twice.
+/// Writes order changes: the command side of the API. Each change is one SaveChanges, so one transaction and one
+/// batch: the orders row, exactly one outbox row and, under an Idempotency-Key, the stored response. It runs inside the
+/// execution strategy, whose verification step recognises a commit whose acknowledgement was lost, so a retry never
+/// writes a change twice.
 /// </summary>
 internal sealed class OrderWriter(
     OrdersDbContext db,
@@ -56,7 +57,7 @@ internal sealed class OrderWriter(
                             idempotency.Complete(StatusCodes.Status201Created, Serialize(written), now));
                     }
 
-                    // One round trip: the three inserts go as one batch, which PostgreSQL runs as one implicit
+                    // One round trip: the inserts go as one batch, which PostgreSQL runs as one implicit
                     // transaction (all or nothing), so no BEGIN/COMMIT around it and no session idle in transaction.
                     db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
                     try
