@@ -4,6 +4,7 @@ using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Orders.Processor.Data;
+using Orders.Processor.History;
 using Orders.Processor.OrdersApi;
 using Orders.Processor.SagaRepository;
 using Orders.Processor.Scheduling;
@@ -34,8 +35,11 @@ public static class FulfilmentExtensions
         builder.Services.AddMediator(mediator =>
         {
             mediator
-                .AddSagaStateMachine<OrderFulfilmentStateMachine, OrderFulfilmentState>((_, saga) =>
-                    saga.UseFilter(new SagaTransactionSchedulerFilter<OrderFulfilmentState>()))
+                .AddSagaStateMachine<OrderFulfilmentStateMachine, OrderFulfilmentState>((context, saga) =>
+                {
+                    context.RecordOrderHistory();
+                    saga.UseFilter(new SagaTransactionSchedulerFilter<OrderFulfilmentState>());
+                })
                 .Repository(r => r.RegisterSagaRepository<
                     OrderFulfilmentState,
                     DbContext,
@@ -62,6 +66,7 @@ public static class FulfilmentExtensions
             .ValidateOnStart();
         services.AddSingleton<OrdersProcessorMetrics>();
         services.AddScoped<RequestPaymentTimeoutCancellation>();
+        services.AddSingleton<OrderHistoryRecorder>();
         return services;
     }
 
