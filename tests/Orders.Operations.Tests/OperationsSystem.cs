@@ -143,12 +143,16 @@ public sealed class OperationsSystem : IAsyncLifetime
             .FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("Chromium is not installed: apt-get install chromium.");
 
-    /// <summary>Waits until the order's saga is in <paramref name="state"/> with <paramref name="lastSequence"/> applied.</summary>
+    /// <summary>
+    /// Waits until the order's saga is in <paramref name="state"/> with <paramref name="lastSequence"/> applied. Generous,
+    /// because a fresh system's processor first waits for the topic to exist and then joins its group.
+    /// </summary>
     public Task<(string State, int LastSequence)> SagaReachesAsync(Guid orderId, string state, int lastSequence) =>
         Eventually.HoldsAsync(
             () => SagaAsync(orderId),
             s => s == (state, lastSequence),
-            $"order {orderId} is {state} with sequence {lastSequence} applied");
+            $"order {orderId} is {state} with sequence {lastSequence} applied",
+            TimeSpan.FromSeconds(90));
 
     public async Task<(string State, int LastSequence)> SagaAsync(Guid orderId)
     {

@@ -66,6 +66,10 @@ public sealed class Reconciliation(
             }
         }
 
+        var orders = outbox.Select(r => r.OrderId).ToHashSet();
+        findings.AddRange(sagas.Values.Where(s => !orders.Contains(s.OrderId)).Select(s => new Finding(
+            s.OrderId, FindingKind.SagaAhead, $"the saga applied {s.LastSequence} events, the outbox holds none")));
+
         return [.. findings.OrderBy(f => f.OrderId).ThenBy(f => f.Kind)];
     }
 }
