@@ -16,7 +16,7 @@ public sealed class AttentionQuery(NpgsqlDataSource dataSource, IOptions<Operati
             "'waits for #' || expected_sequence || ', holds up to #' || received_sequence", cancellationToken);
         var unconfirmed = await ListAsync(
             "cancellation_requested_at",
-            "cancellation_requested_at < now() - @grace AND current_state NOT IN ('Cancelled', 'Completed', 'Parked')",
+            "cancellation_requested_at < now() - @grace AND current_state = 'AwaitingPayment'",
             "'cancellation requested, no OrderCancelled yet'", cancellationToken);
         var overdue = await ListAsync("shipment_overdue_at", "current_state = 'ShipmentOverdue'", "'paid, not shipped in time'", cancellationToken);
         var refunds = await ListAsync(
