@@ -55,8 +55,12 @@ public sealed class OperationsPageTests(OperationsSystem system) : IClassFixture
         await Eventually.HoldsAsync(
             async () => (await HistoryAsync(id)).Contains(("OrderPaid", 2, "Parked")), "the payment is held back by the parked saga");
         var page = await system.NewPageAsync();
-        await page.GotoAsync($"/orders/{id}");
-        Assert.Contains("Parked", await page.Locator("#attention-parked, #saga").First.InnerTextAsync());
+        await page.GotoAsync("/");
+        Assert.Contains("waits for #2, holds up to #3", await page.Locator("#parked tr", new() { HasTextString = id.ToString() }).InnerTextAsync());
+        Assert.NotEmpty(await Rows(page, "#partitions"));
+        await page.ClickAsync($"#parked a:has-text('{id}')");
+        await page.WaitForURLAsync($"**/orders/{id}");
+        Assert.Equal("Parked", await page.Locator("#saga tr").Nth(1).Locator("td").First.InnerTextAsync());
         var token = await page.InputValueAsync("form:has(#redrive) input[name=__RequestVerificationToken]");
 
         await page.ClickAsync("#redrive");

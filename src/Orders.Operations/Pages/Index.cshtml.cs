@@ -15,7 +15,7 @@ public sealed class IndexModel(
 
     public PipelineLag Lag { get; private set; } = null!;
 
-    public IReadOnlyList<DeadLetter> DeadLetters { get; private set; } = [];
+    public DeadLetterList DeadLetters { get; private set; } = null!;
 
     public string? SearchError { get; private set; }
 

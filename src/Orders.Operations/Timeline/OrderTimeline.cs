@@ -8,9 +8,9 @@ public sealed record OrderTimeline(
     SagaRow? Saga,
     IReadOnlyList<HistoryEntry> History,
     IReadOnlyList<TimeoutEntry> Timeouts,
-    IReadOnlyList<DeadLetter> DeadLetters)
+    DeadLetterList DeadLetters)
 {
-    public bool Found => Order is not null || Outbox.Count > 0 || Saga is not null || DeadLetters.Count > 0;
+    public bool Found => Order is not null || Outbox.Count > 0 || Saga is not null || DeadLetters.Letters.Count > 0;
 }
 
 /// <summary>The API's row of the order.</summary>
@@ -38,6 +38,9 @@ public sealed record HistoryEntry(
 
 /// <summary>One pending timeout; <see cref="LastError"/> is set when its last delivery failed.</summary>
 public sealed record TimeoutEntry(Guid TokenId, string MessageType, DateTimeOffset DueAt, int Attempts, string? LastError);
+
+/// <summary>The dead letters read, or why Kafka could not be read (the rest of the page still shows).</summary>
+public sealed record DeadLetterList(IReadOnlyList<DeadLetter> Letters, string? KafkaError);
 
 /// <summary>A record of the dead-letter topic, with the reason the processor gave and where the original was.</summary>
 public sealed record DeadLetter(int Partition, long Offset, Guid? OrderId, int? Sequence, string Reason, string Error, string Original);

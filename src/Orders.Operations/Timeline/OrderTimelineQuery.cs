@@ -45,21 +45,31 @@ public sealed class OrderTimelineQuery(
             ReadTimeout,
             cancellationToken,
             ("id", orderId));
-        var deadLetters = (await DeadLettersAsync(cancellationToken)).Where(d => d.OrderId == orderId).ToList();
+        var all = await DeadLettersAsync(cancellationToken);
+        var deadLetters = all with { Letters = [.. all.Letters.Where(d => d.OrderId == orderId)] };
         return new OrderTimeline(orderId, order.SingleOrDefault(), outbox, saga, history, timeouts, deadLetters);
     }
 
     /// <summary>The newest dead letters of every partition, read from the dead-letter topic.</summary>
-    public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(CancellationToken cancellationToken) => Task.Run(() =>
+    public Task<DeadLetterList> DeadLettersAsync(CancellationToken cancellationToken) => Task.Run(() =>
     {
-        var records = kafka.ReadToEnd(kafkaOptions.Value.DeadLetterTopic, options.Value.DeadLettersPerPartition, cancellationToken);
+        IReadOnlyList<Confluent.Kafka.ConsumeResult<byte[]?, byte[]?>> records;
+        try
+        {
+            records = kafka.ReadToEnd(kafkaOptions.Value.DeadLetterTopic, options.Value.DeadLettersPerPartition, cancellationToken);
+        }
+        catch (Exception exception) when (exception is Confluent.Kafka.KafkaException or TimeoutException)
+        {
+            return new DeadLetterList([], exception.Message);
+        }
+
         IReadOnlyList<DeadLetter> letters = [.. records.Select(r =>
         {
             var row = TopicOutboxRecord.TryRead(r.Message.Value);
             var original = $"{Header(r, "dlq-original-topic")} [{Header(r, "dlq-original-partition")}] @{Header(r, "dlq-original-offset")}";
             return new DeadLetter(r.Partition.Value, r.Offset.Value, row?.AggregateId, row?.Sequence, Header(r, "dlq-reason"), Header(r, "dlq-error"), original);
         })];
-        return letters;
+        return new DeadLetterList(letters, null);
     }, cancellationToken);
 
     internal static async Task<SagaRow?> LoadSagaAsync(NpgsqlDataSource dataSource, Guid orderId, CancellationToken cancellationToken) =>
