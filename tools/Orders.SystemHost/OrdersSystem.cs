@@ -86,6 +86,18 @@ public sealed class OrdersSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts one more processor in the same consumer group and timeout cluster (for the benchmark's two-node phases
+    /// and the kill tests); it is stopped with the system.
+    /// </summary>
+    public DeployableProcess StartProcessorNode()
+    {
+        var node = Processor.Another($"processor-{started.Count(p => p.Name.StartsWith("processor", StringComparison.Ordinal)) + 1}");
+        node.Start();
+        started.Add(node);
+        return node;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Reverse start order: the relay and processor stop before the API and the stores they depend on.
