@@ -1,8 +1,8 @@
 namespace Orders.Operations;
 
 /// <summary>
-/// What the operations page needs to know about the deployables it looks at. The Kafka names and the two timeouts use
-/// the processor's own setting names and defaults, so one configuration can serve both.
+/// The operations page's own settings (section <c>Operations</c>); the Kafka names and the saga's timeouts are read
+/// from the processor's sections (<see cref="Kafka.OperationsKafkaOptions"/>, <see cref="Data.FulfilmentTimeouts"/>).
 /// </summary>
 public sealed class OperationsOptions
 {

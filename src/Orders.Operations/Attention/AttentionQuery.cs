@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orders.Operations.Timeline;
+using Orders.Operations.Data;
 
 namespace Orders.Operations.Attention;
 

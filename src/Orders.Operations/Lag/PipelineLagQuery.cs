@@ -1,8 +1,8 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orders.Operations.Data;
 using Orders.Operations.Kafka;
-using Orders.Operations.Timeline;
 
 namespace Orders.Operations.Lag;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orders.Operations.Data;
 using Orders.Operations.Kafka;
-using Orders.Operations.Timeline;
 
 namespace Orders.Operations.Reconcile;
 

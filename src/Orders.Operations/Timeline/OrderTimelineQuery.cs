@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orders.Operations.Data;
 using Orders.Operations.Kafka;
 
 namespace Orders.Operations.Timeline;

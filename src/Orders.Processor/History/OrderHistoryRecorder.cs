@@ -49,8 +49,8 @@ public sealed class OrderHistoryRecorder : IEventObserver<OrderFulfilmentState>
         var sequence = (context.Message as IOrderEvent)?.Sequence;
         var repeated = sequence is not null && sequence <= before.LastSequence;
         // AnyReceived fires for every delivery of a timeout; only its nested Received means the token matched.
-        var staleOrWrapper = sequence is null && context.Event.Name.EndsWith("AnyReceived", StringComparison.Ordinal);
-        if (repeated || staleOrWrapper || !context.TryGetPayload<DbContext>(out var dbContext))
+        var timeoutWrapper = sequence is null && context.Event.Name.EndsWith("AnyReceived", StringComparison.Ordinal);
+        if (repeated || timeoutWrapper || !context.TryGetPayload<DbContext>(out var dbContext))
         {
             return Task.CompletedTask;
         }

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Orders.Operations.Timeline;
+namespace Orders.Operations.Data;
 
 /// <summary>Small read helpers over the shared database, which this deployable reads and repairs but does not own.</summary>
 internal static class OperationsDatabase
