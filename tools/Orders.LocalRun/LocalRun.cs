@@ -34,7 +34,7 @@ internal static class LocalRun
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        LabelledConsole.Write("local", "Starting PostgreSQL, the Kafka stand-in, the API, the processor and the relay...");
+        LabelledConsole.Write("local", "Starting PostgreSQL, the Kafka stand-in, the API, the processor, the relay and the operations page...");
         OrdersSystem system;
         try
         {
@@ -46,6 +46,8 @@ internal static class LocalRun
                     PostgresDataDirectory = Path.Combine(localFolder, "pgdata"),
                     PostgresPort = options.PostgresPort,
                     ApiPort = options.ApiPort,
+                    StartOperations = true,
+                    OperationsPort = LocalRunOptions.OperationsPort,
                     PaymentTimeout = options.Demo ? DemoPaymentTimeout : null,
                     ExtraSettings = new Dictionary<string, string>
                     {
@@ -107,6 +109,7 @@ internal static class LocalRun
             "Orders is running. Ctrl+C stops every process.",
             $"  API             {api}",
             $"  API reference   {api}/scalar",
+            $"  Operations      {system.OperationsBaseAddress}  (find an order, parked and stuck orders, lag, repairs)",
             $"  Kafka stand-in  {system.Kafka.BootstrapServers}, topic microshop.order-outbox",
             $"                  kcat -C -b {system.Kafka.BootstrapServers} -t microshop.order-outbox -K '|'",
             $"  PostgreSQL      {psql}",

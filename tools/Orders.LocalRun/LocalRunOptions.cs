@@ -5,6 +5,7 @@ internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort)
 {
     public const int DefaultApiPort = 5080;
     public const int DefaultPostgresPort = 55432;
+    public const int OperationsPort = 5083;
 
     public static LocalRunOptions Parse(string[] args)
     {

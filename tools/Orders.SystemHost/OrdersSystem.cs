@@ -39,6 +39,10 @@ public sealed class OrdersSystem : IAsyncDisposable
 
     public DeployableProcess Relay { get; private set; } = null!;
 
+    /// <summary>The operations page; null unless <see cref="OrdersSystemOptions.StartOperations"/> was set.</summary>
+    public DeployableProcess? Operations { get; private set; }
+
+    public Uri? OperationsBaseAddress { get; private set; }
 
     /// <summary>Starts everything, in dependency order, and returns once the API answers ready.</summary>
     public static async Task<OrdersSystem> StartAsync(OrdersSystemOptions options, CancellationToken cancellationToken = default)
@@ -147,6 +151,18 @@ public sealed class OrdersSystem : IAsyncDisposable
         Api = Create("api", "Orders.Api", api);
         Processor = Create("processor", "Orders.Processor", processor);
         Relay = Create("relay", "Orders.Relay", common);
+        if (options.StartOperations)
+        {
+            OperationsBaseAddress = new Uri($"http://127.0.0.1:{options.OperationsPort ?? LoopbackPort.Free()}");
+            // The processor's timeouts too: a re-driven order's restored timeout keeps the processor's deadline.
+            var operations = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = OperationsBaseAddress.ToString() };
+            foreach (var (key, value) in processor.Where(p => p.Key.StartsWith("Fulfilment__", StringComparison.Ordinal)))
+            {
+                operations[key] = value;
+            }
+
+            Operations = Create("operations", "Orders.Operations", operations);
+        }
 
         DeployableProcess Create(string name, string project, IReadOnlyDictionary<string, string> environment) =>
             new(name, Path.Combine(options.RepositoryRoot, "src", project, "bin", options.Configuration, "net10.0", project + ".dll"),
@@ -164,6 +180,11 @@ public sealed class OrdersSystem : IAsyncDisposable
         await ForgetRelayPositionAsync(cancellationToken);
         Relay.Start();
         started.Add(Relay);
+        if (Operations is not null)
+        {
+            Operations.Start();
+            started.Add(Operations);
+        }
     }
 
     /// <summary>

@@ -18,6 +18,12 @@ public sealed class OrdersSystemOptions
     /// <summary>The API's port; <c>null</c> picks a free one.</summary>
     public int? ApiPort { get; init; }
 
+    /// <summary>Also start the operations page (<c>Orders.Operations</c>), after the relay.</summary>
+    public bool StartOperations { get; init; }
+
+    /// <summary>The operations page's port; <c>null</c> picks a free one.</summary>
+    public int? OperationsPort { get; init; }
+
     /// <summary>The saga's payment deadline (<c>Fulfilment:PaymentTimeout</c>); <c>null</c> keeps the processor's default.</summary>
     public TimeSpan? PaymentTimeout { get; init; }
 

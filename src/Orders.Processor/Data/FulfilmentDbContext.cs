@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Orders.Processor.Fulfilment;
+using Orders.Processor.History;
 
 namespace Orders.Processor.Data;
 
 /// <summary>
 /// The processor's database: the saga table <c>fulfilment.order_state</c> and the timeout table
-/// <c>fulfilment.scheduled_timeout</c>; the Quartz store of the timeout clock (<c>fulfilment.qrtz_*</c>) is created by
+/// <c>fulfilment.scheduled_timeout</c>, the per-order history <c>fulfilment.order_history</c>; the Quartz store of the timeout clock (<c>fulfilment.qrtz_*</c>) is created by
 /// the AddQuartzStore migration. Add a migration with:
 /// <c>dotnet dotnet-ef migrations add &lt;WhatChanged&gt; --project src/Orders.Processor --output-dir Data/Migrations</c>
 /// </summary>
@@ -15,6 +16,8 @@ public sealed class FulfilmentDbContext(DbContextOptions<FulfilmentDbContext> op
     public const string MigrationsHistoryTable = "__fulfilment_migrations";
 
     public DbSet<OrderFulfilmentState> Orders => Set<OrderFulfilmentState>();
+
+    public DbSet<OrderHistoryEntry> History => Set<OrderHistoryEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Orders.Processor.Data;
+using Orders.Processor.History;
 using Orders.Processor.OrdersApi;
 using Orders.Processor.SagaRepository;
 using Orders.Processor.Scheduling;
@@ -43,8 +44,11 @@ public static class FulfilmentExtensions
         builder.Services.AddMediator(mediator =>
         {
             mediator
-                .AddSagaStateMachine<OrderFulfilmentStateMachine, OrderFulfilmentState>((_, saga) =>
-                    saga.UseFilter(new SagaTransactionSchedulerFilter<OrderFulfilmentState>()))
+                .AddSagaStateMachine<OrderFulfilmentStateMachine, OrderFulfilmentState>((context, saga) =>
+                {
+                    context.RecordOrderHistory();
+                    saga.UseFilter(new SagaTransactionSchedulerFilter<OrderFulfilmentState>());
+                })
                 .Repository(r => r.RegisterSagaRepository<
                     OrderFulfilmentState,
                     DbContext,
@@ -76,6 +80,7 @@ public static class FulfilmentExtensions
         services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
         services.AddScoped<RequestPaymentTimeoutCancellation>();
         services.AddScoped(typeof(ParkOrder<>));
+        services.AddSingleton<OrderHistoryRecorder>();
         return services;
     }
 

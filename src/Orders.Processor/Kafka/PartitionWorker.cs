@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using Confluent.Kafka;
 using Orders.Contracts;
+using Orders.Processor.History;
 
 namespace Orders.Processor.Kafka;
 
@@ -204,7 +205,7 @@ internal sealed class PartitionWorker : IDisposable
                             break;
                         }
 
-                        await context.Mediator.Send(record.Event, record.Event.GetType(), CancellationToken.None);
+                        await context.Mediator.Send(record.Event, record.Event.GetType(), record.HistoryHeaders, CancellationToken.None);
                         applied++;
                     }
                 },
@@ -233,7 +234,7 @@ internal sealed class PartitionWorker : IDisposable
         // Send runs the whole saga pipeline, database commit included, and throws if any of it failed. The attempt in
         // flight is not cancelled on stop: cutting it short would only turn a finished transaction into a redelivery.
         await RetryAsync(
-            () => context.Mediator.Send(decoded.Event, decoded.Event.GetType(), CancellationToken.None),
+            () => context.Mediator.Send(decoded.Event, decoded.Event.GetType(), decoded.HistoryHeaders, CancellationToken.None),
             (attempt, delay, exception) => KafkaLog.ApplyFailed(
                 context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, attempt, delay, exception));
         context.Metrics.RecordApplied();
@@ -295,7 +296,11 @@ internal sealed class PartitionWorker : IDisposable
         }
     }
 
-    private sealed record DecodedRecord(ConsumeResult<byte[], byte[]> Record, IOrderEvent Event);
+    private sealed record DecodedRecord(ConsumeResult<byte[], byte[]> Record, IOrderEvent Event)
+    {
+        /// <summary>Tells the saga's history where the record was read.</summary>
+        public MassTransit.IPipe<MassTransit.SendContext> HistoryHeaders => OrderHistoryHeaders.FromKafka(Record.Partition.Value, Record.Offset.Value);
+    }
 
     private TimeSpan Backoff(int attempts)
     {
