@@ -1,5 +1,4 @@
 using Npgsql;
-using Orders.Processor.Data;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -67,7 +66,6 @@ public static class SchedulingExtensions
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         builder.Services.AddSingleton(_ => new ScheduledTimeoutQueue(NpgsqlDataSource.Create(connectionString)));
-        builder.Services.ConfigureDbContext<FulfilmentDbContext>(options => options.AddInterceptors(new WriteTimeoutsBeforeCommit()));
         return builder;
     }
 }

@@ -90,13 +90,13 @@ public sealed class EventJournal
 
         if (applied.Count + Pending >= Volatile.Read(ref failAfter))
         {
-            throw new InvalidOperationException("The database is down.");
+            throw new TimeoutException("The database is down.");
         }
 
         if (failuresLeft.TryGetValue(orderEvent.Identity(), out var left) && left > 0)
         {
             failuresLeft[orderEvent.Identity()] = left - 1;
-            throw new InvalidOperationException($"Transient failure, {left - 1} to go.");
+            throw new TimeoutException($"Transient failure, {left - 1} to go.");
         }
 
         if (Batch.Value is { } batch)
