@@ -12,9 +12,12 @@ namespace Orders.Processor.Scheduling;
 /// The clock: on every firing of its repeating trigger, claims the due timeouts batch by batch and delivers each into
 /// the mediator with its <c>MT-Scheduling-TokenId</c> header, so it reaches the saga through the repository like any
 /// message and a stale or repeated token changes nothing. A timeout is deleted only after its delivery returned, that
-/// is after the saga committed; a failed delivery keeps its row, which is claimed again when its lease ends.
+/// is after the saga committed; a failed delivery keeps its row, which is claimed again when its lease ends, until
+/// <see cref="SchedulingOptions.MaxDeliveryAttempts"/> claims failed and it is given up (<c>fulfilment.dead_timeout</c>).
+/// Firings may overlap, on one node (<see cref="SchedulingOptions.ConcurrentFirings"/>) and across nodes: the
+/// <c>SKIP LOCKED</c> claim and its lease give each firing timeouts no other is delivering, so a burst of deadlines is
+/// worked off by every node at once.
 /// </summary>
-[DisallowConcurrentExecution]
 internal sealed class DeliverDueTimeoutsJob(
     IMediator mediator,
     ScheduledTimeoutQueue queue,
@@ -93,11 +96,20 @@ internal sealed class DeliverDueTimeoutsJob(
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             metrics.TimeoutFailed();
+            var error = $"{exception.GetType().Name}: {exception.Message}";
+            error = error[..Math.Min(error.Length, MaxErrorLength)];
+            if (timeout.Attempts >= settings.MaxDeliveryAttempts)
+            {
+                metrics.TimeoutDead();
+                Log.TimeoutDead(logger, exception, timeout.MessageType, timeout.TokenId, timeout.CorrelationId, timeout.Attempts);
+                await queue.BuryAsync(timeout.TokenId, error, CancellationToken.None);
+                return false;
+            }
+
             Log.TimeoutDeliveryFailed(
                 logger, exception, timeout.MessageType, timeout.TokenId, timeout.CorrelationId, timeout.Attempts,
                 DateTimeOffset.UtcNow + settings.RetryInterval);
-            var error = $"{exception.GetType().Name}: {exception.Message}";
-            await queue.RecordFailureAsync(timeout.TokenId, error[..Math.Min(error.Length, MaxErrorLength)], CancellationToken.None);
+            await queue.RecordFailureAsync(timeout.TokenId, error, CancellationToken.None);
             return false;
         }
 

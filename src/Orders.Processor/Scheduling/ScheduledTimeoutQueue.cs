@@ -29,6 +29,12 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
 
     private const string FailedSql = "UPDATE fulfilment.scheduled_timeout SET last_error = $2 WHERE token_id = $1";
 
+    private const string BurySql = """
+        WITH dead AS (DELETE FROM fulfilment.scheduled_timeout WHERE token_id = $1 RETURNING *)
+        INSERT INTO fulfilment.dead_timeout (token_id, correlation_id, message_type, message, due_at, attempts, last_error, created_at)
+        SELECT token_id, correlation_id, message_type, message, due_at, attempts, $2, created_at FROM dead
+        """;
+
     public async Task<IReadOnlyList<ClaimedTimeout>> ClaimAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ClaimSql);
@@ -56,6 +62,15 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
     public async Task RecordFailureAsync(Guid tokenId, string error, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(FailedSql);
+        command.Parameters.Add(new() { Value = tokenId });
+        command.Parameters.Add(new() { Value = error });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Moves a timeout that failed for good to <c>fulfilment.dead_timeout</c>, with the reason.</summary>
+    public async Task BuryAsync(Guid tokenId, string error, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(BurySql);
         command.Parameters.Add(new() { Value = tokenId });
         command.Parameters.Add(new() { Value = error });
         await command.ExecuteNonQueryAsync(cancellationToken);
