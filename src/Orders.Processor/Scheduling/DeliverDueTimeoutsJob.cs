@@ -96,7 +96,9 @@ internal sealed class DeliverDueTimeoutsJob(
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             metrics.TimeoutFailed();
-            var error = $"{exception.GetType().Name}: {exception.Message}";
+            // The innermost exception says why (the API's answer), not which MassTransit layer carried it.
+            var cause = exception.GetBaseException();
+            var error = $"{cause.GetType().Name}: {cause.Message}";
             error = error[..Math.Min(error.Length, MaxErrorLength)];
             if (timeout.Attempts >= settings.MaxDeliveryAttempts)
             {
