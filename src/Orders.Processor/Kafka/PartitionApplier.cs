@@ -133,6 +133,12 @@ internal sealed class PartitionApplier(
             context.Metrics.RecordBatch(applied);
         }
 
+        // Cut short by a stop: nothing behind the records sent may be passed, not even a dead letter.
+        if (applied < run.Count)
+        {
+            stop.Stopping.ThrowIfCancellationRequested();
+        }
+
         return null;
     }
 
