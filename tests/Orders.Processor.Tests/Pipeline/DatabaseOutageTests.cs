@@ -10,7 +10,6 @@ namespace Orders.Processor.Tests.Pipeline;
 [Collection(PostgresDefinition.Name)]
 public sealed class DatabaseOutageTests(PostgresFixture postgres, KafkaFixture kafka) : IClassFixture<KafkaFixture>, IDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private readonly PipelineTopic topic = new(kafka.BootstrapServers);
     private long nextId;
 
@@ -24,11 +23,11 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres, KafkaFixture k
         var before = TestEvents.Lifecycle(201);
         var positions = await topic.ProduceAsync(before.Select(e => ConnectorRecord.QueryMode(e, ++nextId)));
         var host = await PipelineHost.StartAsync(throughProxy.ConnectionString, topic, groupId, new FakeOrdersApi());
-        await Eventually.True(() => Task.FromResult(topic.CommittedPast(groupId, positions)), Deadline, "the first order is applied and committed");
+        await Eventually.HoldsAsync(() => topic.CommittedPast(groupId, positions), "the first order is applied and committed");
 
         proxy.Cut();
         var during = await topic.ProduceAsync(TestEvents.Lifecycle(201).Select(e => ConnectorRecord.QueryMode(e, ++nextId)));
-        await Eventually.True(() => Task.FromResult(host.Log.Count(2503) >= 2), Deadline, "the unreachable database is retried visibly");
+        await Eventually.HoldsAsync(() => host.Log.Count(2503) >= 2, "the unreachable database is retried visibly");
 
         var stopwatch = Stopwatch.StartNew();
         await host.DisposeAsync();

@@ -24,8 +24,7 @@ public sealed class TimeoutDeliveryTests(PostgresFixture postgres)
         await host.SendAsync(OrderEvents.Submitted(orderId));
         var token = (await host.LoadAsync(orderId))!.PaymentTimeoutTokenId!.Value;
 
-        await Eventually.True(
-            async () => await DeadAsync(database, token) == 1, TimeSpan.FromSeconds(30), "the timeout is given up after two deliveries");
+        await Eventually.HoldsAsync(async () => await DeadAsync(database, token) == 1, "the timeout is given up after two deliveries");
         Assert.Equal(0, await FulfilmentSql.JobExistsAsync(database, token));
         Assert.Equal(2, await FulfilmentSql.ScalarAsync(database,
             "SELECT max(attempts) FROM fulfilment.dead_timeout WHERE token_id = @token AND correlation_id = @id",
@@ -38,8 +37,8 @@ public sealed class TimeoutDeliveryTests(PostgresFixture postgres)
         api.Respond = (_, _) => null;
         Assert.Equal(1, await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.dead_timeout WHERE fulfilment.retry_dead_timeout(token_id)"));
 
-        await Eventually.True(async () => (await host.LoadAsync(orderId))!.CancellationRequestedAt is not null, because: "the retried timeout is delivered");
-        await Eventually.True(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, because: "the delivered timeout is deleted");
+        await Eventually.HoldsAsync(async () => (await host.LoadAsync(orderId))!.CancellationRequestedAt is not null, "the retried timeout is delivered");
+        await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "the delivered timeout is deleted");
         Assert.Equal(0, await DeadAsync(database, token));
         Assert.Equal(calls + 1, api.Calls.Count);
         Assert.Equal(0, await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.dead_timeout WHERE fulfilment.retry_dead_timeout(token_id)"));
@@ -85,7 +84,7 @@ public sealed class TimeoutDeliveryTests(PostgresFixture postgres)
         // Every deadline falls due at the same moment.
         Assert.Equal(orders.Count, await FulfilmentSql.ScalarAsync(database, "UPDATE fulfilment.scheduled_timeout SET due_at = now()"));
 
-        await Eventually.True(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, TimeSpan.FromSeconds(60), "every timeout is delivered");
+        await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "every timeout is delivered", TimeSpan.FromSeconds(60));
         Assert.True(overlap.Task.IsCompleted, "the two nodes delivered at the same time");
         Assert.All(apis, api => Assert.NotEmpty(api.Calls));
         Assert.All(orders, orderId => Assert.Equal(1, apis.Sum(api => api.CallsFor(orderId))));
