@@ -4,6 +4,7 @@ using System.Text.Json;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -53,6 +54,9 @@ internal sealed class DeliverDueTimeoutsJob(
         }
 
         var delivered = new ConcurrentBag<Guid>();
+        var pending = new ConcurrentDictionary<Guid, bool>(batch.Select(t => KeyValuePair.Create(t.TokenId, true)));
+        using var delivering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewLeasesAsync(pending, settings.RetryInterval, delivering.Token);
         try
         {
             await Parallel.ForEachAsync(
@@ -64,15 +68,43 @@ internal sealed class DeliverDueTimeoutsJob(
                     {
                         delivered.Add(timeout.TokenId);
                     }
+
+                    pending.TryRemove(timeout.TokenId, out _);
                 });
         }
         finally
         {
+            await delivering.CancelAsync();
+            await renewing;
             // Also when stopping: what was delivered is done, and a leftover row would only be delivered once more.
             if (!delivered.IsEmpty)
             {
                 await queue.DeleteAsync(delivered, CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the lease of the batch's timeouts not yet delivered while this firing lives, so no other firing (firings
+    /// overlap, on every node) claims a timeout still being delivered; a dead node stops renewing and its lease ends.
+    /// Renewing does not count as an attempt.
+    /// </summary>
+    private async Task RenewLeasesAsync(ConcurrentDictionary<Guid, bool> pending, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(lease / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                if (!pending.IsEmpty)
+                {
+                    await queue.RenewAsync([.. pending.Keys], lease, cancellationToken);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or NpgsqlException)
+        {
+            // Delivered, stopping, or the database is away: then the lease simply runs out.
         }
     }
 

