@@ -27,9 +27,9 @@ public sealed class SchedulingOptions
 
     /// <summary>
     /// The lease of a claimed timeout: one whose delivery failed (Orders API down, node stopping or dead) is delivered
-    /// again this long after it was claimed, until a delivery succeeds. Keep it above the time one batch takes to deliver,
-    /// or another node claims timeouts still being delivered (harmless, but wasted work). The API client retries within
-    /// each delivery on top of this.
+    /// again this long after it was claimed, until a delivery succeeds or <see cref="MaxDeliveryAttempts"/> failed. A firing
+    /// renews the lease of the timeouts it is still delivering every third of it, so firings that overlap never deliver
+    /// the same timeout at once. The API client retries within each delivery on top of this.
     /// </summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
