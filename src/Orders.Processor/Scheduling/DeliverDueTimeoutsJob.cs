@@ -5,6 +5,7 @@ using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orders.Processor.Fulfilment;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -23,6 +24,7 @@ internal sealed class DeliverDueTimeoutsJob(
     IMediator mediator,
     ScheduledTimeoutQueue queue,
     OrdersProcessorMetrics metrics,
+    [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options,
     ILogger<DeliverDueTimeoutsJob> logger) : IJob
 {
@@ -37,7 +39,7 @@ internal sealed class DeliverDueTimeoutsJob(
         int claimed;
         do
         {
-            var batch = await queue.ClaimAsync(settings.BatchSize, settings.RetryInterval, cancellationToken);
+            var batch = await queue.ClaimAsync(settings.BatchSize, settings.RetryInterval, clock.GetUtcNow(), cancellationToken);
             claimed = batch.Count;
             await DeliverAsync(batch, settings, cancellationToken);
         }
@@ -98,7 +100,7 @@ internal sealed class DeliverDueTimeoutsJob(
             {
                 if (!pending.IsEmpty)
                 {
-                    await queue.RenewAsync([.. pending.Keys], lease, cancellationToken);
+                    await queue.RenewAsync([.. pending.Keys], lease, clock.GetUtcNow(), cancellationToken);
                 }
             }
         }
@@ -112,7 +114,7 @@ internal sealed class DeliverDueTimeoutsJob(
     {
         if (timeout.Attempts == 1)
         {
-            metrics.TimeoutLateness(DateTimeOffset.UtcNow - timeout.DueAt);
+            metrics.TimeoutLateness(clock.GetUtcNow() - timeout.DueAt);
         }
 
         try
@@ -142,7 +144,7 @@ internal sealed class DeliverDueTimeoutsJob(
 
             Log.TimeoutDeliveryFailed(
                 logger, exception, timeout.MessageType, timeout.TokenId, timeout.CorrelationId, timeout.Attempts,
-                DateTimeOffset.UtcNow + settings.RetryInterval);
+                clock.GetUtcNow() + settings.RetryInterval);
             await queue.RecordFailureAsync(timeout.TokenId, error, CancellationToken.None);
             return false;
         }
