@@ -29,4 +29,8 @@ internal static partial class Log
         "Timeout {MessageType} (token {TokenId}) of order {OrderId} could not be delivered (attempt {Attempt}); it is delivered again at {RetryAt}")]
     public static partial void TimeoutDeliveryFailed(
         ILogger logger, Exception exception, string messageType, Guid tokenId, Guid orderId, int attempt, DateTimeOffset retryAt);
+
+    [LoggerMessage(2051, LogLevel.Error,
+        "Timeout {MessageType} (token {TokenId}) of order {OrderId} failed {Attempts} deliveries and was given up (fulfilment.dead_timeout); retry it with fulfilment.retry_dead_timeout once the cause is fixed")]
+    public static partial void TimeoutDead(ILogger logger, Exception exception, string messageType, Guid tokenId, Guid orderId, int attempts);
 }

@@ -14,6 +14,7 @@ public sealed class OrdersProcessorMetrics
     private readonly Counter<long> refundsRequired;
     private readonly Counter<long> timeoutsDelivered;
     private readonly Counter<long> timeoutsFailed;
+    private readonly Counter<long> timeoutsDead;
     private readonly Histogram<double> timeoutLateness;
 
     public OrdersProcessorMetrics(IMeterFactory meterFactory)
@@ -32,6 +33,8 @@ public sealed class OrdersProcessorMetrics
             "orders.fulfilment.timeouts.delivered", "{timeout}", "Due timeouts delivered to the saga (stale ones included).");
         timeoutsFailed = meter.CreateCounter<long>(
             "orders.fulfilment.timeouts.failed", "{timeout}", "Timeout deliveries that failed and are retried after the lease.");
+        timeoutsDead = meter.CreateCounter<long>(
+            "orders.fulfilment.timeouts.dead", "{timeout}", "Timeouts given up after their delivery attempts, kept in fulfilment.dead_timeout.");
         timeoutLateness = meter.CreateHistogram<double>(
             "orders.fulfilment.timeouts.lateness", "s", "How long after its deadline a timeout's first delivery started.");
     }
@@ -49,6 +52,8 @@ public sealed class OrdersProcessorMetrics
     public void TimeoutDelivered() => timeoutsDelivered.Add(1);
 
     public void TimeoutFailed() => timeoutsFailed.Add(1);
+
+    public void TimeoutDead() => timeoutsDead.Add(1);
 
     public void TimeoutLateness(TimeSpan lateness) => timeoutLateness.Record(lateness.TotalSeconds);
 }

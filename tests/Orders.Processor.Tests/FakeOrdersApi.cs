@@ -15,6 +15,9 @@ internal sealed class FakeOrdersApi
     /// <summary>Chooses the answer to the n-th call (1-based); null means 200.</summary>
     public Func<int, Guid, HttpResponseMessage?> Respond { get; set; } = (_, _) => null;
 
+    /// <summary>Awaited before each answer, with the order id: lets a test hold calls in flight.</summary>
+    public Func<Guid, Task> BeforeAnswering { get; set; } = _ => Task.CompletedTask;
+
     public IReadOnlyCollection<CancellationCall> Calls => calls;
 
     public int CallsFor(Guid orderId) => calls.Count(c => c.OrderId == orderId);
@@ -38,6 +41,7 @@ internal sealed class FakeOrdersApi
             var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
             var key = request.Headers.TryGetValues("Idempotency-Key", out var values) ? values.Single() : null;
             api.calls.Enqueue(new CancellationCall(orderId, request.Method.Method, request.RequestUri.AbsolutePath, body, key));
+            await api.BeforeAnswering(orderId);
             return api.Respond(api.calls.Count, orderId) ?? new HttpResponseMessage(HttpStatusCode.OK)
             {
                 Content = new StringContent($$"""{"id":"{{orderId}}","status":"Cancelled"}""", Encoding.UTF8, "application/json"),

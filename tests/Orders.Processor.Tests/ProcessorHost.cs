@@ -34,10 +34,14 @@ internal sealed class ProcessorHost : IAsyncDisposable
     public IMediator Mediator => host.Services.GetRequiredService<IMediator>();
 
     public static async Task<ProcessorHost> StartAsync(
-        string connectionString, FakeOrdersApi api, TimeSpan? paymentTimeout = null, TimeSpan? shipmentTimeout = null)
+        string connectionString,
+        FakeOrdersApi api,
+        TimeSpan? paymentTimeout = null,
+        TimeSpan? shipmentTimeout = null,
+        Action<IDictionary<string, string?>>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Orders"] = connectionString,
             ["Database:MigrateOnStartup"] = "true",
@@ -48,7 +52,9 @@ internal sealed class ProcessorHost : IAsyncDisposable
             ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
             ["Scheduling:PollInterval"] = "00:00:00.100",
             ["Scheduling:RetryInterval"] = "00:00:00.500",
-        });
+        };
+        configure?.Invoke(settings);
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.AddFulfilment();
         builder.Services.AddHttpClient<OrdersApiClient>().ConfigurePrimaryHttpMessageHandler(api.CreateHandler);

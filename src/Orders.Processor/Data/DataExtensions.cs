@@ -16,8 +16,8 @@ public static class DataExtensions
 
         builder.Services.AddDbContext<FulfilmentDbContext>(options => options
             .UseNpgsql(connectionString, npgsql => npgsql
-                .MigrationsHistoryTable(FulfilmentDbContext.MigrationsHistoryTable, FulfilmentDbContext.Schema)
-                .EnableRetryOnFailure())
+                // No EnableRetryOnFailure: an outage is retried by the saga's callers, which know when to stop.
+                .MigrationsHistoryTable(FulfilmentDbContext.MigrationsHistoryTable, FulfilmentDbContext.Schema))
             .UseSnakeCaseNamingConvention());
 
         builder.Services.AddOptions<DatabaseOptions>()

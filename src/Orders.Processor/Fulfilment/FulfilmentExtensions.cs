@@ -3,7 +3,6 @@ using MassTransit.Configuration;
 using MassTransit.Saga;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Orders.Processor.Data;
 using Orders.Processor.History;
 using Orders.Processor.OrdersApi;
@@ -27,7 +26,7 @@ public static class FulfilmentExtensions
     /// (<see cref="FulfilmentDbContext"/>, optional start-up migration), timeouts in the same database with a Quartz clock, and the
     /// Orders API client. <c>IMediator.Send(orderEvent, orderEvent.GetType(), ct)</c> returns once the saga's new state and
     /// every scheduling change it made are committed in PostgreSQL, and throws otherwise (after retrying concurrency
-    /// conflicts and deadlocks). <see cref="ISagaTransactions"/> applies several events in one such transaction.
+    /// conflicts and deadlocks, never an outage). <see cref="ISagaTransactions"/> applies several events in one such transaction.
     /// Settings: <c>ConnectionStrings:Orders</c>, <c>Fulfilment</c>, <c>OrdersApi</c>, <c>Scheduling</c>, <c>Database</c>.
     /// </summary>
     public static IHostApplicationBuilder AddFulfilment(this IHostApplicationBuilder builder)
@@ -39,7 +38,7 @@ public static class FulfilmentExtensions
         builder.AddFulfilmentScheduling();
         builder.AddOrdersApiClient();
         builder.Services.AddFulfilmentSaga(builder.Configuration);
-        builder.Services.AddSingleton<ISagaTransactions, EntityFrameworkSagaTransactions<FulfilmentDbContext, OrderFulfilmentState>>();
+        builder.Services.AddSagaTransactions<FulfilmentDbContext, OrderFulfilmentState>();
 
         builder.Services.AddMediator(mediator =>
         {
@@ -55,10 +54,11 @@ public static class FulfilmentExtensions
                     SagaConsumeContextFactory<DbContext, OrderFulfilmentState>,
                     EntityFrameworkSagaRepositoryContextFactory<FulfilmentDbContext, OrderFulfilmentState>>());
 
-            // Optimistic concurrency: the loser of a race on one saga row reloads and applies its event on top.
+            // Optimistic concurrency: the loser of a race on one saga row reloads and applies its event on top. Only
+            // conflicts: an outage is retried in one place, by the caller (the Kafka bridge's retry policy, the timeout lease).
             mediator.ConfigureMediator((_, cfg) => cfg.UseMessageRetry(r =>
             {
-                r.Handle<Exception>(IsTransient);
+                r.Handle<Exception>(SagaFailures.IsConflict);
                 r.Exponential(10, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20));
             }));
         });
@@ -82,32 +82,5 @@ public static class FulfilmentExtensions
         services.AddScoped(typeof(ParkOrder<>));
         services.AddSingleton<OrderHistoryRecorder>();
         return services;
-    }
-
-    /// <summary>Failures that a fresh attempt of the same message can get past.</summary>
-    internal static bool IsTransient(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                // Outermost first: whatever it wraps happened in a batch's transaction, which is aborted now.
-                case SagaBatchFailedException:
-                    return false;
-                case DbUpdateConcurrencyException:
-                    return true;
-                // A concurrent first insert of the same saga, or a lock cycle between two saga transactions.
-                case PostgresException
-                {
-                    SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected
-                        or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable,
-                }:
-                    return true;
-                case NpgsqlException { IsTransient: true }:
-                    return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -10,6 +10,7 @@ public sealed class KafkaConsumerMetrics
     private readonly Counter<long> retries;
     private readonly Histogram<int> batchSize;
     private readonly Counter<long> batchesRolledBack;
+    private readonly Counter<long> workerFaults;
     private long lag;
 
     public KafkaConsumerMetrics(IMeterFactory meterFactory)
@@ -25,7 +26,9 @@ public sealed class KafkaConsumerMetrics
         batchSize = meter.CreateHistogram<int>(
             "orders.kafka.batch.size", "{record}", "Records applied in one committed saga transaction.");
         batchesRolledBack = meter.CreateCounter<long>(
-            "orders.kafka.batches.rolled_back", "{batch}", "Saga transactions of several records rolled back and applied one by one.");
+            "orders.kafka.batches.rolled_back", "{batch}", "Saga transactions of a partition's records that rolled back.");
+        workerFaults = meter.CreateCounter<long>(
+            "orders.kafka.worker.faults", "{fault}", "Partition workers that failed outside a record's apply and were restarted.");
         meter.CreateObservableGauge(
             "orders.kafka.consumer.lag", () => Volatile.Read(ref lag), "{record}",
             "Records in the assigned partitions not yet applied, as of the last commit.");
@@ -44,6 +47,8 @@ public sealed class KafkaConsumerMetrics
     public void RecordDeadLettered(string reason) => deadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void RecordRetry() => retries.Add(1);
+
+    public void RecordWorkerFault() => workerFaults.Add(1);
 
     public void SetLag(long records) => Volatile.Write(ref lag, records);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Orders.Processor.Kafka;
 
 /// <summary>Registration of the Kafka bridge that feeds outbox events to the saga.</summary>
@@ -14,6 +16,7 @@ public static class KafkaExtensions
     /// not available to us; it is the part to swap out once it is. With the rider, the saga is attached through
     /// <c>AddRider(r =&gt; r.UsingKafka(... k.TopicEndpoint&lt;...&gt;(topic, groupId, e =&gt; e.ConfigureSaga&lt;...&gt;(context))))</c>
     /// instead of the mediator, and <see cref="OutboxRecordDecoder"/> becomes the endpoint's value deserializer.
+    /// <see cref="PartitionWorkerHealth"/> (a singleton) tells a health check which partitions are retrying or faulted.
     /// </remarks>
     public static IHostApplicationBuilder AddKafkaOrderEvents(this IHostApplicationBuilder builder)
     {
@@ -24,6 +27,9 @@ public static class KafkaExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Topic) && !string.IsNullOrWhiteSpace(o.GroupId), "Kafka:Topic and Kafka:GroupId are required.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.DeadLetterTopic) && o.DeadLetterTopic != o.Topic, "Kafka:DeadLetterTopic is required and must differ from Kafka:Topic.")
             .Validate(o => o.SessionTimeout >= TimeSpan.FromSeconds(1) && o.CommitInterval > TimeSpan.Zero, "Kafka:SessionTimeout must be at least a second and Kafka:CommitInterval positive.")
+            .Validate(o => o.MaxAttempts > 0, "Kafka:MaxAttempts must be positive.")
+            .Validate(o => o.StopTimeout > TimeSpan.Zero && o.StopTimeout < o.SessionTimeout, "Kafka:StopTimeout must be positive and below Kafka:SessionTimeout.")
+            .Validate(o => !o.Consumer.ContainsKey(KafkaClientConfigs.AutoCommit), "Kafka:Consumer:enable.auto.commit cannot be set: offsets are committed only past applied records.")
             .Validate(o => o.RetryInitialDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, "Kafka:RetryInitialDelay must be positive and at most Kafka:RetryMaxDelay.")
             .Validate(o => o.PartitionBufferSize > 0, "Kafka:PartitionBufferSize must be positive.")
             .Validate(o => o.MaxBatchSize > 0, "Kafka:MaxBatchSize must be positive.")
@@ -31,6 +37,8 @@ public static class KafkaExtensions
             .ValidateOnStart();
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<KafkaConsumerMetrics>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PartitionWorkerHealth>();
         builder.Services.AddHostedService<OrderEventsConsumer>();
         return builder;
     }

@@ -27,8 +27,11 @@ internal static partial class KafkaLog
     [LoggerMessage(2507, LogLevel.Warning, "Kafka client error {Code}: {Reason}")]
     public static partial void ClientError(ILogger logger, string code, string reason);
 
-    [LoggerMessage(2509, LogLevel.Warning, "Applying {Count} records of {Topic}[{Partition}] from offset {Offset} in one transaction failed and was rolled back; applying them one at a time")]
-    public static partial void BatchRolledBack(ILogger logger, string topic, int partition, long offset, int count, Exception exception);
+    [LoggerMessage(2509, LogLevel.Warning, "Applying {Count} records of {Topic}[{Partition}] from offset {Offset} in one transaction failed and was rolled back; {Next}")]
+    public static partial void BatchRolledBack(ILogger logger, string topic, int partition, long offset, int count, string next, Exception exception);
+
+    [LoggerMessage(2510, LogLevel.Error, "The worker of {Topic}[{Partition}] failed at offset {Offset} ({Faults} in a row); restarting it there in {Delay}")]
+    public static partial void WorkerFaulted(ILogger logger, string topic, int partition, long offset, int faults, TimeSpan delay, Exception exception);
 
     [LoggerMessage(2508, LogLevel.Debug, "Committed offsets {Offsets}")]
     public static partial void Committed(ILogger logger, string offsets);

@@ -30,6 +30,21 @@ public sealed class KafkaOptions
     /// <summary>How often offsets of applied records are committed; a crash repeats at most this much work.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a record whose saga failed with an error that is not transient (a bug, a constraint, anything but the
+    /// database being unreachable or a concurrency conflict) is tried before it is dead-lettered with reason
+    /// <c>apply-failed</c>; its order then parks at its next event. Transient failures are retried until they pass or the
+    /// partition is revoked.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// How long a stopping or revoked partition's record in flight may take before it is cancelled and left uncommitted
+    /// for redelivery. Below <see cref="SessionTimeout"/>, so a rebalance completes before the group evicts this member,
+    /// even while PostgreSQL does not answer.
+    /// </summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The pause before the first retry of a record whose processing failed; it doubles per attempt.</summary>
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -52,4 +67,14 @@ public sealed class KafkaOptions
     /// the local run and the tests set it low.
     /// </summary>
     public TimeSpan FetchWaitMax { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Further librdkafka consumer properties (<c>Kafka:Consumer:security.protocol</c>, <c>Kafka:Consumer:sasl.mechanism</c>,
+    /// <c>Kafka:Consumer:ssl.ca.location</c>, ...), applied over the consumer's own settings. <c>enable.auto.commit</c>
+    /// cannot be set: offsets are committed only past applied records.
+    /// </summary>
+    public Dictionary<string, string> Consumer { get; } = [];
+
+    /// <summary>Further librdkafka properties of the dead-letter producer (<c>Kafka:Producer:security.protocol</c>, ...).</summary>
+    public Dictionary<string, string> Producer { get; } = [];
 }

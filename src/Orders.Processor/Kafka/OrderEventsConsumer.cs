@@ -16,6 +16,7 @@ public sealed class OrderEventsConsumer(
     IMediator mediator,
     ISagaTransactions transactions,
     KafkaConsumerMetrics metrics,
+    PartitionWorkerHealth health,
     IOptions<KafkaOptions> options,
     ILogger<OrderEventsConsumer> logger) : BackgroundService
 {
@@ -31,31 +32,11 @@ public sealed class OrderEventsConsumer(
 
     private void Run(CancellationToken stoppingToken)
     {
-        var producerConfig = new ProducerConfig
-        {
-            BootstrapServers = settings.BootstrapServers,
-            Acks = Acks.All,
-            EnableIdempotence = true,
-        };
-        using var producer = new ProducerBuilder<byte[], byte[]>(producerConfig)
+        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClientConfigs.DeadLetterProducer(settings))
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, error.Code.ToString(), error.Reason))
             .Build();
-        var context = new PartitionWorkerContext(settings, mediator, transactions, producer, metrics, logger);
-        var consumerConfig = new ConsumerConfig
-        {
-            BootstrapServers = settings.BootstrapServers,
-            GroupId = settings.GroupId,
-            EnableAutoCommit = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            SessionTimeoutMs = (int)settings.SessionTimeout.TotalMilliseconds,
-            HeartbeatIntervalMs = (int)(settings.SessionTimeout.TotalMilliseconds / 3),
-
-            // A subscription to a topic that does not exist yet (no event published so far) is only looked up again
-            // at this interval; librdkafka's default of 5 minutes left a fresh system idle that long.
-            TopicMetadataRefreshIntervalMs = 5000,
-            FetchWaitMaxMs = (int)settings.FetchWaitMax.TotalMilliseconds,
-        };
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig)
+        var context = new PartitionWorkerContext(settings, mediator, transactions, producer, metrics, health, logger);
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(settings))
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, error.Code.ToString(), error.Reason))
             .SetPartitionsAssignedHandler((_, partitions) => Assign(partitions, context))
             .SetPartitionsRevokedHandler((c, partitions) => Release(c, partitions.Select(p => p.TopicPartition), lost: false))
@@ -168,6 +149,7 @@ public sealed class OrderEventsConsumer(
 
         foreach (var worker in released)
         {
+            health.Released(worker.Partition.Partition.Value);
             worker.Dispose();
             workers.Remove(worker.Partition.Partition.Value);
             paused.Remove(worker.Partition.Partition.Value);

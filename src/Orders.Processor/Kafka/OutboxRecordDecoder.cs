@@ -15,6 +15,9 @@ namespace Orders.Processor.Kafka;
 /// </remarks>
 public static class OutboxRecordDecoder
 {
+    private static readonly long MinUnixMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     public static OutboxRecord Decode(byte[]? key, byte[]? value)
     {
         var keyUserId = ParseKey(key);
@@ -41,7 +44,7 @@ public static class OutboxRecordDecoder
             var aggregateId = Uuid(row, "aggregate_id");
             var type = Text(row, "type");
             var payload = Text(row, "payload");
-            var createdAt = Int64(row, "created_at");
+            var createdAt = Timestamp(row, "created_at");
             long? transactionId = row.TryGetProperty("transaction_id", out _) ? Int64(row, "transaction_id") : null;
 
             var orderEvent = Deserialize(type, payload);
@@ -50,7 +53,7 @@ public static class OutboxRecordDecoder
             Check(orderEvent.OrderId == aggregateId, $"The event's order id {orderEvent.OrderId} differs from the row's aggregate id {aggregateId}.");
 
             return new OutboxRecord(
-                id, userId, aggregateId, DateTimeOffset.FromUnixTimeMilliseconds(createdAt), transactionId, orderEvent);
+                id, userId, aggregateId, createdAt, transactionId, orderEvent);
         }
     }
 
@@ -151,6 +154,14 @@ public static class OutboxRecordDecoder
         Field(row, name, JsonValueKind.Number).TryGetInt64(out var number)
             ? number
             : throw new PoisonRecordException("invalid-field", $"The row's '{name}' is not a 64-bit integer.");
+
+    private static DateTimeOffset Timestamp(JsonElement row, string name)
+    {
+        var milliseconds = Int64(row, name);
+        return milliseconds >= MinUnixMilliseconds && milliseconds <= MaxUnixMilliseconds
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : throw new PoisonRecordException("invalid-field", $"The row's '{name}' ({milliseconds} ms) is outside the years 1 to 9999.");
+    }
 
     private static string Text(JsonElement row, string name) => Field(row, name, JsonValueKind.String).GetString()!;
 

@@ -1,24 +1,21 @@
-using System.Globalization;
-using System.Text;
-using System.Threading.Channels;
 using Confluent.Kafka;
-using Orders.Contracts;
-using Orders.Processor.History;
 
 namespace Orders.Processor.Kafka;
 
 /// <summary>
-/// Applies one assigned partition's records strictly in offset order, the records waiting in its queue in one saga
-/// transaction, and publishes how far it got. The consume loop owns the Kafka consumer; this only reads what the loop
-/// hands over, so partitions proceed in parallel.
+/// Runs one assigned partition: takes batches from its <see cref="PartitionBuffer"/>, has <see cref="PartitionApplier"/>
+/// apply them, and publishes how far it got. Nothing ends it but <see cref="StopAsync"/>: a failure outside a record's
+/// apply is logged, counted and shown in <see cref="PartitionWorkerHealth"/>, and the unapplied records are tried again
+/// after a pause. The consume loop owns the Kafka consumer; this only reads what the loop hands over, so partitions
+/// proceed in parallel.
 /// </summary>
 internal sealed class PartitionWorker : IDisposable
 {
-    private readonly Channel<ConsumeResult<byte[], byte[]>> queue;
-    // Records that did not fit into the queue; the loop pauses the partition until they are in. Loop thread only.
-    private readonly Queue<ConsumeResult<byte[], byte[]>> overflow = new();
-    private readonly CancellationTokenSource stopping = new();
+    private readonly PartitionBuffer buffer;
+    private readonly PartitionStopSignal stop = new();
     private readonly PartitionWorkerContext context;
+    private readonly RecordRetryPolicy retry;
+    private readonly PartitionApplier applier;
     private readonly Task running;
     private long completedOffset = Offset.Unset.Value;
 
@@ -26,8 +23,11 @@ internal sealed class PartitionWorker : IDisposable
     {
         Partition = partition;
         this.context = context;
-        queue = Channel.CreateBounded<ConsumeResult<byte[], byte[]>>(
-            new BoundedChannelOptions(context.Options.PartitionBufferSize) { SingleReader = true, SingleWriter = true });
+        buffer = new PartitionBuffer(context.Options.PartitionBufferSize);
+        retry = new RecordRetryPolicy(context.Options, context.Metrics);
+        var deadLetters = new DeadLetterWriter(context.Options, context.DeadLetterProducer, retry, context.Metrics, context.Logger);
+        applier = new PartitionApplier(context, retry, deadLetters, Complete);
+        context.Health.Running(partition.Partition.Value);
         running = Task.Run(RunAsync);
     }
 
@@ -39,273 +39,73 @@ internal sealed class PartitionWorker : IDisposable
     /// <summary>The offset last committed for this partition by this consumer. Loop thread only.</summary>
     public long CommittedOffset { get; set; } = Offset.Unset.Value;
 
-    /// <summary>Hands a record over; false when the partition's buffer is full and the partition should be paused.</summary>
-    public bool Enqueue(ConsumeResult<byte[], byte[]> record)
-    {
-        if (overflow.Count == 0 && queue.Writer.TryWrite(record))
-        {
-            return true;
-        }
+    /// <inheritdoc cref="PartitionBuffer.Enqueue"/>
+    public bool Enqueue(ConsumeResult<byte[], byte[]> record) => buffer.Enqueue(record);
 
-        overflow.Enqueue(record);
-        return false;
-    }
-
-    /// <summary>Moves waiting records into the buffer; true when none wait any more and the partition may resume.</summary>
-    public bool DrainOverflow()
-    {
-        while (overflow.TryPeek(out var record) && queue.Writer.TryWrite(record))
-        {
-            overflow.Dequeue();
-        }
-
-        return overflow.Count == 0;
-    }
+    /// <inheritdoc cref="PartitionBuffer.DrainOverflow"/>
+    public bool DrainOverflow() => buffer.DrainOverflow();
 
     /// <summary>
-    /// Takes no further record, lets the one in flight finish (its batch commits what was sent so far; a retry wait is
-    /// cut short and the record left unapplied) and returns when the worker is idle, so <see cref="CompletedOffset"/>
-    /// is final.
+    /// Takes no further record and cuts a retry wait short; the transaction in flight may finish (committing what it
+    /// sent so far) within <see cref="KafkaOptions.StopTimeout"/>, then it is cancelled and left unapplied. Returns when
+    /// the worker is idle, so <see cref="CompletedOffset"/> is final. Never throws.
     /// </summary>
     public Task StopAsync()
     {
         // Synchronous, so the worker takes nothing more from the moment this returns; the task is its last record.
-        stopping.Cancel();
-        queue.Writer.TryComplete();
+        stop.Stop(context.Options.StopTimeout);
+        buffer.Complete();
         return running;
     }
 
-    public void Dispose() => stopping.Dispose();
+    public void Dispose() => stop.Dispose();
 
     private async Task RunAsync()
     {
         var records = new List<ConsumeResult<byte[], byte[]>>();
         try
         {
-            while (await queue.Reader.WaitToReadAsync(stopping.Token))
+            while (await buffer.TakeBatchAsync(records, context.Options.MaxBatchSize, stop.Stopping))
             {
-                // Only what is already waiting, never a wait for more: at low load a batch is one record and adds no
-                // latency; under a backlog it is up to MaxBatchSize records with one commit.
-                while (records.Count < context.Options.MaxBatchSize && queue.Reader.TryRead(out var record))
-                {
-                    records.Add(record);
-                }
-
-                await ApplyAsync(records);
+                await ApplyUntilDoneAsync(records);
                 records.Clear();
             }
         }
-        catch (Exception) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stop.IsStopping)
         {
-            // Stopped between records or during a retry: whatever was not applied stays uncommitted and is redelivered
-            // to whoever owns the partition next.
+            // Stopped between records, during a retry or with a transaction cut short: whatever was not applied stays
+            // uncommitted and is redelivered to whoever owns the partition next.
         }
     }
 
-    /// <summary>
-    /// Applies the records in offset order: each run of decodable records in one saga transaction, each poison record
-    /// dead-lettered where it stands. Returns early, with the rest unapplied, once the worker is stopping.
-    /// </summary>
-    private async Task ApplyAsync(List<ConsumeResult<byte[], byte[]>> records)
+    private async Task ApplyUntilDoneAsync(List<ConsumeResult<byte[], byte[]>> records)
     {
-        var run = new List<DecodedRecord>(records.Count);
-        foreach (var record in records)
+        for (var faults = 1; ; faults++)
         {
-            OutboxRecord decoded;
             try
             {
-                decoded = OutboxRecordDecoder.Decode(record.Message.Key, record.Message.Value);
-            }
-            catch (PoisonRecordException poison)
-            {
-                // The poison record splits the batch: what is before it must be applied before its offset is passed.
-                if (!await ApplyRunAsync(run) || stopping.IsCancellationRequested)
+                await applier.ApplyAsync(records, stop);
+                if (faults > 1)
                 {
-                    return;
+                    context.Health.Running(Partition.Partition.Value);
                 }
 
-                run.Clear();
-                await DeadLetterAsync(record, poison);
-                Complete(record);
-                continue;
+                return;
             }
-
-            run.Add(new DecodedRecord(record, decoded.Event));
-        }
-
-        await ApplyRunAsync(run);
-    }
-
-    /// <summary>
-    /// Applies the records in batches; when a batch rolls back, the records up to the one that failed are applied one
-    /// at a time with retries, and batching resumes behind it. True when every record was applied.
-    /// </summary>
-    private async Task<bool> ApplyRunAsync(List<DecodedRecord> run)
-    {
-        var next = 0;
-        while (next < run.Count)
-        {
-            if (stopping.IsCancellationRequested)
+            catch (Exception exception) when (!stop.IsStopping)
             {
-                return false;
+                // Whatever was completed stays completed; the rest is tried again, in order, after a pause.
+                var done = CompletedOffset;
+                records.RemoveAll(r => r.Offset.Value < done);
+                var offset = records.Count > 0 ? records[0].Offset.Value : done;
+                var delay = retry.Backoff(faults);
+                KafkaLog.WorkerFaulted(context.Logger, Partition.Topic, Partition.Partition.Value, offset, faults, delay, exception);
+                context.Metrics.RecordWorkerFault();
+                context.Health.Faulted(Partition.Partition.Value, offset, faults, exception);
+                await Task.Delay(delay, stop.Stopping);
             }
-
-            var pending = run.GetRange(next, run.Count - next);
-            var (applied, failedAt) = await TryApplyInOneTransactionAsync(pending);
-            if (failedAt is null)
-            {
-                next += applied;
-                if (applied < pending.Count)
-                {
-                    return false;
-                }
-
-                continue;
-            }
-
-            for (var i = 0; i <= failedAt; i++)
-            {
-                if (stopping.IsCancellationRequested)
-                {
-                    return false;
-                }
-
-                await ApplyOneAsync(pending[i]);
-                Complete(pending[i].Record);
-            }
-
-            next += failedAt.Value + 1;
         }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Sends the records through the mediator inside one saga transaction and moves the completed offset only after it
-    /// committed. Returns how many were applied (fewer than all only when stopping), or, when the transaction rolled
-    /// back, the index of the record that failed (the last one if the commit failed): none of them is applied then.
-    /// </summary>
-    private async Task<(int Applied, int? FailedAt)> TryApplyInOneTransactionAsync(List<DecodedRecord> records)
-    {
-        var applied = 0;
-        try
-        {
-            // An order event's OrderId is its saga's correlation id.
-            await context.Transactions.RunAsync(
-                [.. records.Select(r => r.Event.OrderId)],
-                async () =>
-                {
-                    // The body runs again if the execution strategy restarts the transaction.
-                    applied = 0;
-                    foreach (var record in records)
-                    {
-                        // Takes no further record once stopping; what was sent so far still commits.
-                        if (stopping.IsCancellationRequested)
-                        {
-                            break;
-                        }
-
-                        await context.Mediator.Send(record.Event, record.Event.GetType(), record.HistoryHeaders, CancellationToken.None);
-                        applied++;
-                    }
-                },
-                CancellationToken.None);
-        }
-        catch (Exception exception) when (!stopping.IsCancellationRequested)
-        {
-            var first = records[0].Record;
-            KafkaLog.BatchRolledBack(context.Logger, first.Topic, first.Partition.Value, first.Offset.Value, records.Count, exception);
-            context.Metrics.RecordBatchRolledBack();
-            return (0, Math.Min(applied, records.Count - 1));
-        }
-
-        if (applied > 0)
-        {
-            Complete(records[applied - 1].Record);
-            context.Metrics.RecordBatch(applied);
-        }
-
-        return (applied, null);
-    }
-
-    private async Task ApplyOneAsync(DecodedRecord decoded)
-    {
-        var record = decoded.Record;
-        // Send runs the whole saga pipeline, database commit included, and throws if any of it failed. The attempt in
-        // flight is not cancelled on stop: cutting it short would only turn a finished transaction into a redelivery.
-        await RetryAsync(
-            () => context.Mediator.Send(decoded.Event, decoded.Event.GetType(), decoded.HistoryHeaders, CancellationToken.None),
-            (attempt, delay, exception) => KafkaLog.ApplyFailed(
-                context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, attempt, delay, exception));
-        context.Metrics.RecordApplied();
     }
 
     private void Complete(ConsumeResult<byte[], byte[]> record) => Interlocked.Exchange(ref completedOffset, record.Offset.Value + 1);
-
-    private async Task DeadLetterAsync(ConsumeResult<byte[], byte[]> record, PoisonRecordException poison)
-    {
-        var headers = new Headers();
-        foreach (var header in record.Message.Headers ?? [])
-        {
-            headers.Add(header.Key, header.GetValueBytes());
-        }
-
-        headers.Add("dlq-reason", Encoding.UTF8.GetBytes(poison.Reason));
-        headers.Add("dlq-error", Encoding.UTF8.GetBytes(poison.Message));
-        headers.Add("dlq-original-topic", Encoding.UTF8.GetBytes(record.Topic));
-        headers.Add("dlq-original-partition", Encoding.UTF8.GetBytes(record.Partition.Value.ToString(CultureInfo.InvariantCulture)));
-        headers.Add("dlq-original-offset", Encoding.UTF8.GetBytes(record.Offset.Value.ToString(CultureInfo.InvariantCulture)));
-        headers.Add("dlq-consumer-group", Encoding.UTF8.GetBytes(context.Options.GroupId));
-        var message = new Message<byte[], byte[]>
-        {
-            Key = record.Message.Key,
-            Value = record.Message.Value,
-            Headers = headers,
-            Timestamp = record.Message.Timestamp,
-        };
-
-        // The offset moves past the record only once the dead-letter copy is acknowledged by all in-sync replicas.
-        await RetryAsync(
-            () => context.DeadLetterProducer.ProduceAsync(context.Options.DeadLetterTopic, message),
-            (attempt, delay, exception) => KafkaLog.DeadLetterFailed(
-                context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, attempt, delay, exception));
-        context.Metrics.RecordDeadLettered(poison.Reason);
-        KafkaLog.DeadLettered(
-            context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, context.Options.DeadLetterTopic,
-            poison.Reason, poison.Message);
-    }
-
-    // Failures here are transient by definition (database or broker down, concurrency conflicts): the same record is
-    // tried again, forever, because skipping it would apply the partition's later events out of order.
-    private async Task RetryAsync(Func<Task> attempt, Action<int, TimeSpan, Exception> onFailure)
-    {
-        for (var attempts = 1; ; attempts++)
-        {
-            try
-            {
-                await attempt();
-                return;
-            }
-            catch (Exception exception) when (!stopping.IsCancellationRequested)
-            {
-                var delay = Backoff(attempts);
-                onFailure(attempts, delay, exception);
-                context.Metrics.RecordRetry();
-                await Task.Delay(delay, stopping.Token);
-            }
-        }
-    }
-
-    private sealed record DecodedRecord(ConsumeResult<byte[], byte[]> Record, IOrderEvent Event)
-    {
-        /// <summary>Tells the saga's history where the record was read.</summary>
-        public MassTransit.IPipe<MassTransit.SendContext> HistoryHeaders => OrderHistoryHeaders.FromKafka(Record.Partition.Value, Record.Offset.Value);
-    }
-
-    private TimeSpan Backoff(int attempts)
-    {
-        var options = context.Options;
-        var factor = Math.Pow(2, Math.Min(attempts - 1, 30));
-        return TimeSpan.FromTicks((long)Math.Min(options.RetryInitialDelay.Ticks * factor, options.RetryMaxDelay.Ticks));
-    }
 }

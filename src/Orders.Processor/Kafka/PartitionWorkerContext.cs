@@ -11,4 +11,5 @@ internal sealed record PartitionWorkerContext(
     ISagaTransactions Transactions,
     IProducer<byte[], byte[]> DeadLetterProducer,
     KafkaConsumerMetrics Metrics,
+    PartitionWorkerHealth Health,
     ILogger Logger);

@@ -3,36 +3,33 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
+using Orders.Processor.Scheduling;
 
 namespace Orders.Processor.SagaRepository;
 
 /// <summary>
-/// The saga operations of one message, on the message's DbContext and inside its transaction. The transaction is a
-/// payload of this context, and the saga contexts made here wrap this context, so the saga pipe can enlist other work
-/// in the transaction. Inside a <see cref="SagaBatch{TSaga}"/> the saga rows come from the batch's up-front read, stay
-/// tracked across its messages and are written by the batch's one SaveChanges before it commits; a failed insert is
-/// not recovered (the batch rolls back instead).
+/// The saga operations of one message in a transaction of its own: each change is saved at once, and a first insert
+/// that loses to a concurrent one is detached so MassTransit loads the winner's row. The DbContext, the transaction and
+/// its <see cref="PendingTimeoutWrites"/> are payloads, so the saga pipe can enlist other work in the transaction.
 /// </summary>
-public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
+internal sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
     where TSaga : class, ISaga
     where TMessage : class
 {
     private readonly DbContext dbContext;
     private readonly ISagaConsumeContextFactory<DbContext, TSaga> factory;
-    private readonly SagaBatch<TSaga>? batch;
 
-    internal EntityFrameworkSagaRepositoryContext(
+    public EntityFrameworkSagaRepositoryContext(
         DbContext dbContext,
         ConsumeContext<TMessage> consumeContext,
         ISagaConsumeContextFactory<DbContext, TSaga> factory,
         DbTransaction transaction,
-        SagaBatch<TSaga>? batch)
-        : base(consumeContext, dbContext, transaction)
+        PendingTimeoutWrites timeouts)
+        : base(consumeContext, dbContext, transaction, timeouts)
     {
         this.dbContext = dbContext;
         this.factory = factory;
-        this.batch = batch;
     }
 
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
@@ -45,29 +42,19 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
         {
             await dbContext.SaveChangesAsync(CancellationToken);
         }
-        catch (DbUpdateException) when (batch is null)
+        catch (DbUpdateException)
         {
             // Someone else inserted it first (EF rolled back to its savepoint); MassTransit then loads the winner's row.
             entry.State = EntityState.Detached;
             return null!;
         }
 
-        batch?.Remember(instance.CorrelationId, instance);
         return await factory.CreateSagaConsumeContext(dbContext, this, instance, SagaConsumeContextMode.Insert);
     }
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        TSaga? instance;
-        if (batch is not null && batch.TryGet(correlationId, out instance))
-        {
-        }
-        else
-        {
-            instance = await dbContext.Set<TSaga>().SingleOrDefaultAsync(x => x.CorrelationId == correlationId, CancellationToken);
-            batch?.Remember(correlationId, instance);
-        }
-
+        var instance = await dbContext.Set<TSaga>().SingleOrDefaultAsync(x => x.CorrelationId == correlationId, CancellationToken);
         return instance is null
             ? null!
             : await factory.CreateSagaConsumeContext(dbContext, this, instance, SagaConsumeContextMode.Load);
@@ -77,30 +64,16 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
     {
         ArgumentNullException.ThrowIfNull(context);
         await dbContext.Set<TSaga>().AddAsync(context.Saga, CancellationToken);
-        if (batch is null)
-        {
-            await dbContext.SaveChangesAsync(CancellationToken);
-        }
-        else
-        {
-            batch.Remember(context.Saga.CorrelationId, context.Saga);
-        }
+        await dbContext.SaveChangesAsync(CancellationToken);
     }
 
-    public Task Update(SagaConsumeContext<TSaga> context) => batch is null ? dbContext.SaveChangesAsync(CancellationToken) : Task.CompletedTask;
+    public Task Update(SagaConsumeContext<TSaga> context) => dbContext.SaveChangesAsync(CancellationToken);
 
     public async Task Delete(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
         dbContext.Set<TSaga>().Remove(context.Saga);
-        if (batch is null)
-        {
-            await dbContext.SaveChangesAsync(CancellationToken);
-        }
-        else
-        {
-            batch.Remember(context.Saga.CorrelationId, null);
-        }
+        await dbContext.SaveChangesAsync(CancellationToken);
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
@@ -108,12 +81,7 @@ public sealed class EntityFrameworkSagaRepositoryContext<TSaga, TMessage> :
     public Task Undo(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var entry = dbContext.ChangeTracker.Entries<TSaga>().FirstOrDefault(e => e.Entity.CorrelationId == context.Saga.CorrelationId);
-        if (entry is not null)
-        {
-            entry.State = EntityState.Unchanged;
-        }
-
+        SagaEntries.Undo(dbContext, context.Saga);
         return Task.CompletedTask;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orders.Processor.Fulfilment;
 using Quartz;
 
@@ -13,9 +14,12 @@ namespace Orders.Processor.Scheduling;
 /// The clock: on every firing of its repeating trigger, claims the due timeouts batch by batch and delivers each into
 /// the mediator with its <c>MT-Scheduling-TokenId</c> header, so it reaches the saga through the repository like any
 /// message and a stale or repeated token changes nothing. A timeout is deleted only after its delivery returned, that
-/// is after the saga committed; a failed delivery keeps its row, which is claimed again when its lease ends.
+/// is after the saga committed; a failed delivery keeps its row, which is claimed again when its lease ends, until
+/// <see cref="SchedulingOptions.MaxDeliveryAttempts"/> claims failed and it is given up (<c>fulfilment.dead_timeout</c>).
+/// Firings may overlap, on one node (<see cref="SchedulingOptions.ConcurrentFirings"/>) and across nodes: the
+/// <c>SKIP LOCKED</c> claim and its lease give each firing timeouts no other is delivering, so a burst of deadlines is
+/// worked off by every node at once.
 /// </summary>
-[DisallowConcurrentExecution]
 internal sealed class DeliverDueTimeoutsJob(
     IMediator mediator,
     ScheduledTimeoutQueue queue,
@@ -52,6 +56,9 @@ internal sealed class DeliverDueTimeoutsJob(
         }
 
         var delivered = new ConcurrentBag<Guid>();
+        var pending = new ConcurrentDictionary<Guid, bool>(batch.Select(t => KeyValuePair.Create(t.TokenId, true)));
+        using var delivering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewLeasesAsync(pending, settings.RetryInterval, delivering.Token);
         try
         {
             await Parallel.ForEachAsync(
@@ -63,15 +70,43 @@ internal sealed class DeliverDueTimeoutsJob(
                     {
                         delivered.Add(timeout.TokenId);
                     }
+
+                    pending.TryRemove(timeout.TokenId, out _);
                 });
         }
         finally
         {
+            await delivering.CancelAsync();
+            await renewing;
             // Also when stopping: what was delivered is done, and a leftover row would only be delivered once more.
             if (!delivered.IsEmpty)
             {
                 await queue.DeleteAsync(delivered, CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the lease of the batch's timeouts not yet delivered while this firing lives, so no other firing (firings
+    /// overlap, on every node) claims a timeout still being delivered; a dead node stops renewing and its lease ends.
+    /// Renewing does not count as an attempt.
+    /// </summary>
+    private async Task RenewLeasesAsync(ConcurrentDictionary<Guid, bool> pending, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(lease / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                if (!pending.IsEmpty)
+                {
+                    await queue.RenewAsync([.. pending.Keys], lease, clock.GetUtcNow(), cancellationToken);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or NpgsqlException)
+        {
+            // Delivered, stopping, or the database is away: then the lease simply runs out.
         }
     }
 
@@ -95,11 +130,22 @@ internal sealed class DeliverDueTimeoutsJob(
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             metrics.TimeoutFailed();
+            // The innermost exception says why (the API's answer), not which MassTransit layer carried it.
+            var cause = exception.GetBaseException();
+            var error = $"{cause.GetType().Name}: {cause.Message}";
+            error = error[..Math.Min(error.Length, MaxErrorLength)];
+            if (timeout.Attempts >= settings.MaxDeliveryAttempts)
+            {
+                metrics.TimeoutDead();
+                Log.TimeoutDead(logger, exception, timeout.MessageType, timeout.TokenId, timeout.CorrelationId, timeout.Attempts);
+                await queue.BuryAsync(timeout.TokenId, error, CancellationToken.None);
+                return false;
+            }
+
             Log.TimeoutDeliveryFailed(
                 logger, exception, timeout.MessageType, timeout.TokenId, timeout.CorrelationId, timeout.Attempts,
                 clock.GetUtcNow() + settings.RetryInterval);
-            var error = $"{exception.GetType().Name}: {exception.Message}";
-            await queue.RecordFailureAsync(timeout.TokenId, error[..Math.Min(error.Length, MaxErrorLength)], CancellationToken.None);
+            await queue.RecordFailureAsync(timeout.TokenId, error, CancellationToken.None);
             return false;
         }
 

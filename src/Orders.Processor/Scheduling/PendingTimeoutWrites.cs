@@ -1,14 +1,14 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Orders.Processor.Scheduling;
 
 /// <summary>
-/// The timeout rows one saga transaction schedules and cancels, written in one round trip just before it commits
-/// (<see cref="WriteTimeoutsBeforeCommit"/>) instead of one round trip per schedule: a batch of saga messages then
-/// waits on the database once. A timeout scheduled and cancelled in the same transaction is never written.
+/// The timeout rows one saga transaction schedules and cancels, written in one round trip by the code that commits it,
+/// just before the commit, instead of one round trip per schedule: a batch of saga messages then waits on the database
+/// once. A timeout scheduled and cancelled in the same transaction is never written. Owned by the transaction's
+/// repository context (a payload of it), so a transaction that rolls back takes its writes with it.
 /// </summary>
 internal sealed class PendingTimeoutWrites
 {
@@ -21,19 +21,8 @@ internal sealed class PendingTimeoutWrites
 
     private const string DeleteSql = "DELETE FROM fulfilment.scheduled_timeout WHERE token_id = ANY($1)";
 
-    // Keyed weakly, so the writes of a transaction that rolled back are dropped with it. Npgsql reuses a connection's
-    // transaction object for its next transaction, so WriteTimeoutsBeforeCommit also discards them when one begins.
-    private static readonly ConditionalWeakTable<DbTransaction, PendingTimeoutWrites> ByTransaction = new();
-
     private readonly Dictionary<Guid, Insert> inserts = [];
     private readonly HashSet<Guid> deletes = [];
-
-    public static PendingTimeoutWrites For(DbTransaction transaction) => ByTransaction.GetOrCreateValue(transaction);
-
-    public static void Discard(DbTransaction transaction) => ByTransaction.Remove(transaction);
-
-    public static bool AnyFor(DbTransaction transaction) =>
-        ByTransaction.TryGetValue(transaction, out var pending) && (pending.inserts.Count > 0 || pending.deletes.Count > 0);
 
     public void Schedule(Guid tokenId, Guid correlationId, string messageType, string message, DateTimeOffset dueAt) =>
         inserts[tokenId] = new Insert(correlationId, messageType, message, dueAt);
@@ -46,19 +35,13 @@ internal sealed class PendingTimeoutWrites
         }
     }
 
-    /// <summary>Writes what the transaction scheduled and cancelled, if anything, on its connection.</summary>
-    public static async Task FlushAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>Writes what was scheduled and cancelled, if anything, in <paramref name="transaction"/>; then nothing is pending.</summary>
+    public async Task WriteAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
-        if (!ByTransaction.TryGetValue(transaction, out var pending))
-        {
-            return;
-        }
-
-        ByTransaction.Remove(transaction);
         await using var batch = new NpgsqlBatch((NpgsqlConnection)transaction.Connection!, (NpgsqlTransaction)transaction);
-        if (pending.inserts.Count > 0)
+        if (inserts.Count > 0)
         {
-            var rows = pending.inserts.ToList();
+            var rows = inserts.ToList();
             batch.BatchCommands.Add(new NpgsqlBatchCommand(InsertSql)
             {
                 Parameters =
@@ -72,15 +55,18 @@ internal sealed class PendingTimeoutWrites
             });
         }
 
-        if (pending.deletes.Count > 0)
+        if (deletes.Count > 0)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(DeleteSql) { Parameters = { new() { Value = pending.deletes.ToArray() } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(DeleteSql) { Parameters = { new() { Value = deletes.ToArray() } } });
         }
 
         if (batch.BatchCommands.Count > 0)
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        inserts.Clear();
+        deletes.Clear();
     }
 
     private sealed record Insert(Guid CorrelationId, string MessageType, string Message, DateTimeOffset DueAt);

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Scheduling;
@@ -7,8 +6,8 @@ namespace Orders.Processor.Scheduling;
 
 /// <summary>
 /// Gives a saga message the message scheduler the mediator lacks, bound to that message's database transaction (the
-/// repository's <see cref="DbTransaction"/> payload): the saga's <c>Schedule</c>/<c>Unschedule</c> become row writes
-/// that commit or roll back with the saga row (see README.md in this folder).
+/// repository's <see cref="PendingTimeoutWrites"/> payload): the saga's <c>Schedule</c>/<c>Unschedule</c> become row
+/// writes that commit or roll back with the saga row (see README.md in this folder).
 /// </summary>
 public sealed class SagaTransactionSchedulerFilter<TSaga> : IFilter<SagaConsumeContext<TSaga>>
     where TSaga : class, ISaga
@@ -18,7 +17,7 @@ public sealed class SagaTransactionSchedulerFilter<TSaga> : IFilter<SagaConsumeC
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
 
-        var writes = PendingTimeoutWrites.For(context.GetPayload<DbTransaction>());
+        var writes = context.GetPayload<PendingTimeoutWrites>();
         var provider = new SagaTransactionScheduleMessageProvider(writes, context.Saga.CorrelationId);
         // Replaced, not reused: a retried message runs in a new transaction, and its scheduler must write in that one.
         MessageSchedulerContext Create() =>

@@ -28,7 +28,15 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
 
     private const string DeleteSql = "DELETE FROM fulfilment.scheduled_timeout WHERE token_id = ANY($1)";
 
+    private const string RenewSql = "UPDATE fulfilment.scheduled_timeout SET due_at = $3 + $2 WHERE token_id = ANY($1)";
+
     private const string FailedSql = "UPDATE fulfilment.scheduled_timeout SET last_error = $2 WHERE token_id = $1";
+
+    private const string BurySql = """
+        WITH dead AS (DELETE FROM fulfilment.scheduled_timeout WHERE token_id = $1 RETURNING *)
+        INSERT INTO fulfilment.dead_timeout (token_id, correlation_id, message_type, message, due_at, attempts, last_error, created_at)
+        SELECT token_id, correlation_id, message_type, message, due_at, attempts, $2, created_at FROM dead
+        """;
 
     public async Task<IReadOnlyList<ClaimedTimeout>> ClaimAsync(
         int batchSize, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
@@ -56,9 +64,28 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Moves the end of the lease of timeouts still being delivered.</summary>
+    public async Task RenewAsync(Guid[] tokenIds, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RenewSql);
+        command.Parameters.Add(new() { Value = tokenIds });
+        command.Parameters.Add(new() { Value = lease });
+        command.Parameters.Add(new() { Value = now });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task RecordFailureAsync(Guid tokenId, string error, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(FailedSql);
+        command.Parameters.Add(new() { Value = tokenId });
+        command.Parameters.Add(new() { Value = error });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Moves a timeout that failed for good to <c>fulfilment.dead_timeout</c>, with the reason.</summary>
+    public async Task BuryAsync(Guid tokenId, string error, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(BurySql);
         command.Parameters.Add(new() { Value = tokenId });
         command.Parameters.Add(new() { Value = error });
         await command.ExecuteNonQueryAsync(cancellationToken);

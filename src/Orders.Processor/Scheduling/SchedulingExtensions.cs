@@ -1,5 +1,4 @@
 using Npgsql;
-using Orders.Processor.Data;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -29,7 +28,9 @@ public static class SchedulingExtensions
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Scheduling:PollInterval must be positive.")
             .Validate(o => o.BatchSize > 0, "Scheduling:BatchSize must be positive.")
             .Validate(o => o.MaxConcurrency > 0, "Scheduling:MaxConcurrency must be positive.")
+            .Validate(o => o.ConcurrentFirings > 0, "Scheduling:ConcurrentFirings must be positive.")
             .Validate(o => o.RetryInterval > TimeSpan.Zero, "Scheduling:RetryInterval must be positive.")
+            .Validate(o => o.MaxDeliveryAttempts > 0, "Scheduling:MaxDeliveryAttempts must be positive.")
             .Validate(o => o.IdleWaitTime >= TimeSpan.FromSeconds(1), "Scheduling:IdleWaitTime must be at least 1 s (Quartz's minimum).")
             .Validate(o => o.ClusterCheckinInterval > TimeSpan.Zero, "Scheduling:ClusterCheckinInterval must be positive.")
             .ValidateOnStart();
@@ -41,8 +42,8 @@ public static class SchedulingExtensions
                 s.InstanceName = SchedulerName;
                 s.IdleWaitTime = settings.IdleWaitTime;
             });
-            // One job that never runs twice at once: a thread for it and one to spare.
-            quartz.UseDefaultThreadPool(2);
+            // A thread per firing that may run at once; the clock job is all Quartz runs.
+            quartz.UseDefaultThreadPool(settings.ConcurrentFirings);
             quartz.UsePersistentStore(store =>
             {
                 store.UsePostgres(connectionString);
@@ -53,7 +54,7 @@ public static class SchedulingExtensions
 
             quartz.AddJob<DeliverDueTimeoutsJob>(job => job.WithIdentity(DeliverDueTimeoutsJob.Key).StoreDurably());
             // Rewritten by every node at start, so the interval follows the configuration. A firing missed while every
-            // node was down or the job was still busy runs at once.
+            // node was down or busy runs at once.
             quartz.AddTrigger(trigger => trigger
                 .WithIdentity(DeliverDueTimeoutsJob.Key.Name, SchedulerName)
                 .ForJob(DeliverDueTimeoutsJob.Key)
@@ -67,7 +68,6 @@ public static class SchedulingExtensions
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         builder.Services.AddSingleton(_ => new ScheduledTimeoutQueue(NpgsqlDataSource.Create(connectionString)));
-        builder.Services.ConfigureDbContext<FulfilmentDbContext>(options => options.AddInterceptors(new WriteTimeoutsBeforeCommit()));
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
 using Orders.Contracts;
 
 namespace Orders.Processor.Tests.Kafka;
@@ -19,7 +20,10 @@ public sealed class EventJournal
     private readonly ConcurrentDictionary<(Guid, int), int> failuresLeft = new();
     private readonly ConcurrentDictionary<(Guid, int), int> attempts = new();
     private readonly ConcurrentDictionary<(Guid, int), TaskCompletionSource> holds = new();
+    private readonly ConcurrentDictionary<(Guid, int), Exception> crashes = new();
     private int failAfter = int.MaxValue;
+    private int commitFailuresLeft;
+    private int appliedAlone;
 
     public IReadOnlyList<IOrderEvent> Applied => [.. applied];
 
@@ -27,6 +31,9 @@ public sealed class EventJournal
     public int Pending => Volatile.Read(ref pending);
 
     public int BatchesCommitted => Volatile.Read(ref batchesCommitted);
+
+    /// <summary>Events applied outside a batch: each one a transaction of its own.</summary>
+    public int AppliedAlone => Volatile.Read(ref appliedAlone);
 
     /// <summary>Batches waiting for a hold from <see cref="HoldCommitsOf"/> to be released.</summary>
     public int HeldBatches => Volatile.Read(ref heldBatches);
@@ -50,6 +57,11 @@ public sealed class EventJournal
             Interlocked.Add(ref pending, -batch.Count);
         }
 
+        if (Interlocked.Decrement(ref commitFailuresLeft) >= 0)
+        {
+            throw new DbUpdateConcurrencyException("Another writer changed a saga row of the batch.");
+        }
+
         foreach (var userId in batch.Select(e => e.UserId).Distinct())
         {
             if (commitHolds.TryGetValue(userId, out var hold))
@@ -71,6 +83,12 @@ public sealed class EventJournal
     /// <summary>The next <paramref name="times"/> attempts at this event throw, as a database outage would.</summary>
     public void FailTimes(IOrderEvent orderEvent, int times) => failuresLeft[orderEvent.Identity()] = times;
 
+    /// <summary>Every attempt at this event throws <paramref name="exception"/>: a bug no retry gets past.</summary>
+    public void FailAlways(IOrderEvent orderEvent, Exception exception) => crashes[orderEvent.Identity()] = exception;
+
+    /// <summary>The next <paramref name="times"/> batches fail as they commit, as a concurrent writer of a saga row makes them.</summary>
+    public void FailCommits(int times) => commitFailuresLeft = times;
+
     /// <summary>Once this many events were applied, every further attempt throws: a crash in slow motion.</summary>
     public void FailAfter(int count) => failAfter = count;
 
@@ -88,15 +106,20 @@ public sealed class EventJournal
             await hold.Task;
         }
 
+        if (crashes.TryGetValue(orderEvent.Identity(), out var crash))
+        {
+            throw crash;
+        }
+
         if (applied.Count + Pending >= Volatile.Read(ref failAfter))
         {
-            throw new InvalidOperationException("The database is down.");
+            throw new TimeoutException("The database is down.");
         }
 
         if (failuresLeft.TryGetValue(orderEvent.Identity(), out var left) && left > 0)
         {
             failuresLeft[orderEvent.Identity()] = left - 1;
-            throw new InvalidOperationException($"Transient failure, {left - 1} to go.");
+            throw new TimeoutException($"Transient failure, {left - 1} to go.");
         }
 
         if (Batch.Value is { } batch)
@@ -106,6 +129,7 @@ public sealed class EventJournal
         }
         else
         {
+            Interlocked.Increment(ref appliedAlone);
             applied.Enqueue(orderEvent);
         }
     }

@@ -144,7 +144,9 @@ public sealed class OutboxRecordDecoderTests
     [InlineData("aggregate_id", "\"not-a-uuid\"")]
     [InlineData("payload", "{}")]
     [InlineData("transaction_id", "\"7\"")]
-    public void A_column_of_the_wrong_type_is_poison(string column, string json)
+    [InlineData("created_at", "253402300800000")]
+    [InlineData("created_at", "-62135596800001")]
+    public void A_column_of_the_wrong_type_or_out_of_range_is_poison(string column, string json)
     {
         var row = System.Text.Json.Nodes.JsonNode.Parse(OutboxRecordBytes.Row(1, TestEvents.Submitted(42, OrderId), 1))!.AsObject();
         row[column] = System.Text.Json.Nodes.JsonNode.Parse(json);

@@ -64,6 +64,45 @@ public sealed class PartitionBatchTests(KafkaFixture kafka) : IDisposable
     }
 
     [Fact]
+    public async Task A_conflict_as_a_batch_commits_retries_the_whole_batch_once_and_applies_no_record_alone()
+    {
+        const long userId = 6;
+        var events = Enumerable.Range(0, 25).SelectMany(_ => TestEvents.Lifecycle(userId)).ToList();
+        var published = await topic.PublishAsync(events);
+
+        await using var host = await ProcessorHost.StartAsync(topic, journal => journal.FailCommits(1));
+        using var metrics = new MeterTotals(host.Services.GetRequiredService<IMeterFactory>());
+
+        await Eventually.HoldsAsync(() => host.Journal.Applied.Count == events.Count, "every event is applied");
+        AssertAppliedOnceInPartitionOrder(host, published);
+        Assert.Equal(0, host.Journal.AppliedAlone);
+        Assert.Equal(1, host.Log.Count(2509));
+        await Eventually.HoldsAsync(() => metrics["orders.kafka.batches.rolled_back"] == 1, "one rollback is counted");
+        await Eventually.HoldsAsync(() => CommittedEverything(published), "every offset is committed");
+    }
+
+    [Fact]
+    public async Task A_record_that_keeps_failing_in_a_batch_is_isolated_by_halving_and_only_it_is_applied_alone()
+    {
+        const long userId = 8;
+        var events = Enumerable.Range(0, 10).SelectMany(_ => TestEvents.Lifecycle(userId)).ToList();
+        var published = await topic.PublishAsync(events);
+        var failing = events[21];
+
+        await using var host = await ProcessorHost.StartAsync(topic, journal => journal.FailTimes(failing, int.MaxValue));
+        await Eventually.HoldsAsync(() => host.Log.Count(2503) >= 2, "the failing record is retried on its own");
+        Assert.All(events[..21], e => Assert.Contains(host.Journal.Applied, a => a.Identity() == e.Identity()));
+        host.Journal.FailTimes(failing, 0);
+
+        await Eventually.HoldsAsync(() => host.Journal.Applied.Count == events.Count, "every event is applied");
+        AssertAppliedOnceInPartitionOrder(host, published);
+        Assert.Equal(1, host.Journal.AppliedAlone);
+        // Halving isolates one record of n in about 2 log2(n) transactions; one by one would take n.
+        Assert.InRange(host.Log.Count(2509), 2, 2 + (2 * (int)Math.Ceiling(Math.Log2(events.Count))));
+        await Eventually.HoldsAsync(() => CommittedEverything(published), "every offset is committed");
+    }
+
+    [Fact]
     public async Task A_batch_size_of_one_applies_each_record_in_its_own_batch()
     {
         var published = await topic.PublishAsync(TestEvents.Lifecycle(userId: 4));

@@ -189,6 +189,61 @@ namespace Orders.Processor.Data.Migrations
                     b.ToTable("order_history", "fulfilment");
                 });
 
+            modelBuilder.Entity("Orders.Processor.Scheduling.DeadTimeout", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("token_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("DiedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("died_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("LastError")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("message");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message_type");
+
+                    b.HasKey("TokenId")
+                        .HasName("pk_dead_timeout");
+
+                    b.HasIndex("CorrelationId")
+                        .HasDatabaseName("ix_dead_timeout_correlation_id");
+
+                    b.HasIndex("DiedAt")
+                        .HasDatabaseName("ix_dead_timeout_died_at");
+
+                    b.ToTable("dead_timeout", "fulfilment");
+                });
+
             modelBuilder.Entity("Orders.Processor.Scheduling.ScheduledTimeout", b =>
                 {
                     b.Property<Guid>("TokenId")

@@ -1,0 +1,104 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Orders.Processor.Tests.Kafka;
+using Orders.Testing;
+using Xunit;
+
+namespace Orders.Processor.Tests.Scheduling;
+
+/// <summary>How the clock copes with deliveries that fail for good and with deadlines that all fall due at once.</summary>
+[Collection(PostgresDefinition.Name)]
+public sealed class TimeoutDeliveryTests(PostgresFixture postgres)
+{
+    private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task A_timeout_that_keeps_failing_is_given_up_as_dead_and_an_operator_retry_delivers_it_once()
+    {
+        var api = new FakeOrdersApi { Respond = (_, _) => FakeOrdersApi.Unavailable() };
+        var database = await postgres.CreateDatabaseAsync();
+        await using var host = await ProcessorHost.StartAsync(
+            database, api, paymentTimeout: PaymentTimeout, configure: s => s["Scheduling:MaxDeliveryAttempts"] = "2");
+        using var metrics = new MeterTotals(host.Services.GetRequiredService<IMeterFactory>());
+        var orderId = Guid.NewGuid();
+        await host.SendAsync(OrderEvents.Submitted(orderId));
+        var token = (await host.LoadAsync(orderId))!.PaymentTimeoutTokenId!.Value;
+
+        await Eventually.HoldsAsync(async () => await DeadAsync(database, token) == 1, "the timeout is given up after two deliveries");
+        Assert.Equal(0, await FulfilmentSql.JobExistsAsync(database, token));
+        Assert.Equal(2, await FulfilmentSql.ScalarAsync(database,
+            "SELECT max(attempts) FROM fulfilment.dead_timeout WHERE token_id = @token AND correlation_id = @id",
+            ("token", token), ("id", orderId)));
+        Assert.StartsWith("HttpRequestException: The Orders API answered 503", await LastErrorAsync(database, token), StringComparison.Ordinal);
+        Assert.Equal(1, metrics["orders.fulfilment.timeouts.dead"]);
+        var calls = api.Calls.Count;
+        Assert.Null((await host.LoadAsync(orderId))!.CancellationRequestedAt);
+
+        api.Respond = (_, _) => null;
+        Assert.Equal(1, await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.dead_timeout WHERE fulfilment.retry_dead_timeout(token_id)"));
+
+        await Eventually.HoldsAsync(async () => (await host.LoadAsync(orderId))!.CancellationRequestedAt is not null, "the retried timeout is delivered");
+        await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "the delivered timeout is deleted");
+        Assert.Equal(0, await DeadAsync(database, token));
+        Assert.Equal(calls + 1, api.Calls.Count);
+        Assert.Equal(0, await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.dead_timeout WHERE fulfilment.retry_dead_timeout(token_id)"));
+    }
+
+    [Fact]
+    public async Task Two_nodes_deliver_disjoint_due_timeouts_at_the_same_time_and_each_once()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var overlap = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inFlight = new int[2];
+        FakeOrdersApi Node(int node) => new()
+        {
+            // A delivery waits (boundedly) until the other node has one in flight too: only overlapping firings open it.
+            BeforeAnswering = async _ =>
+            {
+                Interlocked.Increment(ref inFlight[node]);
+                if (Volatile.Read(ref inFlight[1 - node]) > 0)
+                {
+                    overlap.TrySetResult();
+                }
+
+                await Task.WhenAny(overlap.Task, Task.Delay(TimeSpan.FromSeconds(3)));
+                Interlocked.Decrement(ref inFlight[node]);
+            },
+        };
+        var apis = new[] { Node(0), Node(1) };
+        void Burst(IDictionary<string, string?> settings)
+        {
+            settings["Scheduling:BatchSize"] = "4";
+            settings["Scheduling:ConcurrentFirings"] = "1";
+            settings["Scheduling:RetryInterval"] = "00:00:20";
+        }
+
+        await using var a = await ProcessorHost.StartAsync(database, apis[0], paymentTimeout: TimeSpan.FromHours(1), configure: Burst);
+        await using var b = await ProcessorHost.StartAsync(database, apis[1], paymentTimeout: TimeSpan.FromHours(1), configure: Burst);
+        var orders = Enumerable.Range(0, 24).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var orderId in orders)
+        {
+            await a.SendAsync(OrderEvents.Submitted(orderId));
+        }
+
+        // Every deadline falls due at the same moment.
+        Assert.Equal(orders.Count, await FulfilmentSql.ScalarAsync(database, "UPDATE fulfilment.scheduled_timeout SET due_at = now()"));
+
+        await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "every timeout is delivered", TimeSpan.FromSeconds(60));
+        Assert.True(overlap.Task.IsCompleted, "the two nodes delivered at the same time");
+        Assert.All(apis, api => Assert.NotEmpty(api.Calls));
+        Assert.All(orders, orderId => Assert.Equal(1, apis.Sum(api => api.CallsFor(orderId))));
+    }
+
+    private static async Task<string> LastErrorAsync(string database, Guid token)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT last_error FROM fulfilment.dead_timeout WHERE token_id = @token", connection);
+        command.Parameters.AddWithValue("token", token);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static Task<long> DeadAsync(string database, Guid token) =>
+        FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.dead_timeout WHERE token_id = @token", ("token", token));
+}
