@@ -1,0 +1,63 @@
+using Confluent.Kafka;
+
+namespace Orders.SystemHost;
+
+/// <summary>
+/// Real broker faults on the Kafka stand-in, through librdkafka's mock API: brokers that go down and come back,
+/// requests answered with protocol errors, partition leaders that move. Clients see what they would see from a
+/// broker, on the wire.
+/// </summary>
+public sealed class BrokerFaults
+{
+    private readonly nint cluster;
+
+    internal BrokerFaults(nint cluster, int brokerCount)
+    {
+        this.cluster = cluster;
+        BrokerIds = [.. Enumerable.Range(1, brokerCount)];
+    }
+
+    /// <summary>The brokers' ids, 1 to the broker count.</summary>
+    public IReadOnlyList<int> BrokerIds { get; }
+
+    /// <summary>Closes the broker's connections and refuses new ones; its partitions keep their leader.</summary>
+    public void BrokerDown(int brokerId) => Check(MockClusterNative.BrokerSetDown(cluster, CheckBroker(brokerId)), $"broker {brokerId} down");
+
+    /// <summary>Lets the broker accept connections again.</summary>
+    public void BrokerUp(int brokerId) => Check(MockClusterNative.BrokerSetUp(cluster, CheckBroker(brokerId)), $"broker {brokerId} up");
+
+    /// <summary>Delays every answer of the broker by <paramref name="roundTrip"/> (zero removes the delay).</summary>
+    public void SlowBroker(int brokerId, TimeSpan roundTrip) =>
+        Check(MockClusterNative.BrokerSetRtt(cluster, CheckBroker(brokerId), (int)roundTrip.TotalMilliseconds), $"broker {brokerId} round trip");
+
+    /// <summary>Answers the next requests of this kind, on any broker, with these errors, one request each.</summary>
+    public void FailNext(KafkaApiKey request, params ErrorCode[] errors)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(errors.Length);
+        MockClusterNative.PushRequestErrors(cluster, (short)request, (nuint)errors.Length, [.. errors.Select(e => (int)e)]);
+    }
+
+    /// <summary>Drops the errors still queued for this kind of request.</summary>
+    public void ClearFailures(KafkaApiKey request) => MockClusterNative.ClearRequestErrors(cluster, (short)request);
+
+    /// <summary>Makes <paramref name="brokerId"/> the partition's leader; clients learn it from a NOT_LEADER answer.</summary>
+    public void MoveLeader(string topic, int partition, int brokerId) =>
+        Check(MockClusterNative.PartitionSetLeader(cluster, topic, partition, CheckBroker(brokerId)), $"leader of {topic}[{partition}]");
+
+    /// <summary>Makes <paramref name="brokerId"/> the coordinator of the consumer group.</summary>
+    public void MoveGroupCoordinator(string groupId, int brokerId) =>
+        Check(MockClusterNative.CoordinatorSet(cluster, "group", groupId, CheckBroker(brokerId)), $"coordinator of {groupId}");
+
+    private int CheckBroker(int brokerId) =>
+        BrokerIds.Contains(brokerId)
+            ? brokerId
+            : throw new ArgumentOutOfRangeException(nameof(brokerId), brokerId, $"The stand-in has brokers {string.Join(", ", BrokerIds)}.");
+
+    private static void Check(int error, string what)
+    {
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"The Kafka stand-in refused {what}: {(ErrorCode)error}.");
+        }
+    }
+}
