@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
 namespace Orders.SystemHost;
@@ -47,6 +48,46 @@ public sealed class BrokerFaults
     /// <summary>Makes <paramref name="brokerId"/> the coordinator of the consumer group.</summary>
     public void MoveGroupCoordinator(string groupId, int brokerId) =>
         Check(MockClusterNative.CoordinatorSet(cluster, "group", groupId, CheckBroker(brokerId)), $"coordinator of {groupId}");
+
+    /// <summary>
+    /// Starts counting the requests the brokers receive (from nothing), so a test can see a client react to a fault,
+    /// e.g. look for a new coordinator once its own went down.
+    /// </summary>
+    public void CountRequests()
+    {
+        MockClusterNative.ClearRequests(cluster);
+        MockClusterNative.StartRequestTracking(cluster);
+    }
+
+    /// <summary>How many requests of this kind the brokers received since <see cref="CountRequests"/>.</summary>
+    public int RequestsReceived(KafkaApiKey request)
+    {
+        var requests = MockClusterNative.GetRequests(cluster, out var count);
+        try
+        {
+            var received = 0;
+            for (var i = 0; i < (int)count; i++)
+            {
+                if (MockClusterNative.RequestApiKey(Marshal.ReadIntPtr(requests, i * IntPtr.Size)) == (short)request)
+                {
+                    received++;
+                }
+            }
+
+            return received;
+        }
+        finally
+        {
+            MockClusterNative.DestroyRequests(requests, count);
+        }
+    }
+
+    /// <summary>Stops counting requests and forgets those counted; tracking keeps every request in memory.</summary>
+    public void StopCountingRequests()
+    {
+        MockClusterNative.StopRequestTracking(cluster);
+        MockClusterNative.ClearRequests(cluster);
+    }
 
     private int CheckBroker(int brokerId) =>
         BrokerIds.Contains(brokerId)

@@ -60,6 +60,24 @@ internal static partial class MockClusterNative
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int PartitionSetLeader(nint cluster, string topic, int partition, int brokerId);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_start_request_tracking")]
+    public static partial void StartRequestTracking(nint cluster);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_stop_request_tracking")]
+    public static partial void StopRequestTracking(nint cluster);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_clear_requests")]
+    public static partial void ClearRequests(nint cluster);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_get_requests")]
+    public static partial nint GetRequests(nint cluster, out nuint count);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_request_destroy_array")]
+    public static partial void DestroyRequests(nint requests, nuint count);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_request_api_key")]
+    public static partial short RequestApiKey(nint request);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_coordinator_set", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int CoordinatorSet(nint cluster, string keyType, string key, int brokerId);
 
