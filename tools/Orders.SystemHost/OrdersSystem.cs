@@ -49,7 +49,7 @@ public sealed class OrdersSystem : IAsyncDisposable
         try
         {
             var connectionString = await postgres.EnsureDatabaseAsync(DatabaseName, cancellationToken);
-            kafka = KafkaStandIn.Start();
+            kafka = KafkaStandIn.Start(options.KafkaBrokers);
             var apiBase = new Uri($"http://127.0.0.1:{options.ApiPort ?? LoopbackPort.Free()}");
             var system = new OrdersSystem(postgres, kafka, connectionString, apiBase);
             try
@@ -168,7 +168,8 @@ public sealed class OrdersSystem : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task WaitForApiAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until the API answers <c>/health/ready</c>; fails if it exits or stays unready for 90 s.</summary>
+    public async Task WaitForApiAsync(CancellationToken cancellationToken = default)
     {
         using var http = new HttpClient { BaseAddress = ApiBaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + StartupTimeout;
