@@ -19,20 +19,26 @@ internal static class DeployableHealth
             }
         }
 
+        if (await ApiProblemAsync(system, cancellationToken) is { } problem)
+        {
+            problems.Add(problem);
+        }
+
+        return problems;
+    }
+
+    /// <summary>Why the API is not ready, or null when <c>/health/ready</c> answers success.</summary>
+    public static async Task<string?> ApiProblemAsync(OrdersSystem system, CancellationToken cancellationToken)
+    {
         using var http = ApiHttpClient.Create(system.ApiBaseAddress);
         try
         {
             using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                problems.Add($"api /health/ready answered {(int)response.StatusCode}");
-            }
+            return response.IsSuccessStatusCode ? null : $"api /health/ready answered {(int)response.StatusCode}";
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            problems.Add($"api /health/ready did not answer: {e.Message}");
+            return $"api /health/ready did not answer: {e.Message}";
         }
-
-        return problems;
     }
 }

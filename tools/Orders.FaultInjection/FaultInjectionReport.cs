@@ -35,6 +35,8 @@ internal sealed record FaultInjectionReport
 
     public required IReadOnlyDictionary<string, int> FaultsInjected { get; init; }
 
+    public required IReadOnlyDictionary<string, int> UnplannedExits { get; init; }
+
     public required int TopicRecords { get; init; }
 
     public required int TopicDuplicates { get; init; }
@@ -60,6 +62,7 @@ internal sealed record FaultInjectionReport
         }
 
         output.WriteLine($"  faults          {string.Join(", ", FaultsInjected.Select(f => $"{f.Key} {f.Value}"))}");
+        output.WriteLine($"  unplanned exits {(UnplannedExits.Count == 0 ? "none" : string.Join(", ", UnplannedExits.Select(e => $"{e.Key} {e.Value}")))}");
         foreach (var (check, detail) in FailedChecks)
         {
             output.WriteLine($"  FAILED: {check}: {detail}");

@@ -54,7 +54,7 @@ internal static class FaultInjectionRun
         system.Kafka.CreateTopic(Topic);
         using var topic = new TopicReader(system.Kafka.BootstrapServers, Topic, partitions: 4);
         var load = new LoadDriver(system.ApiBaseAddress, options.Clients, options.Seed);
-        var injector = new FaultInjector(system, options, Topic);
+        using var injector = new FaultInjector(system, options, Topic, load.Figures);
         var checks = new PipelineChecks(system, topic, DeadLetterTopic);
         var failures = new Dictionary<string, string>();
 
@@ -63,6 +63,8 @@ internal static class FaultInjectionRun
         using var abandon = new CancellationTokenSource();
         var loadClock = Stopwatch.StartNew();
         var loadTask = load.RunAsync(stopStarting.Token, abandon.Token);
+        using var stopSupervising = new CancellationTokenSource();
+        var supervision = injector.SuperviseAsync(line => { Console.WriteLine(line); Log("faults", line); }, stopSupervising.Token);
         try
         {
             await injector.RunAsync(line => { Console.WriteLine(line); Log("faults", line); }, CancellationToken.None);
@@ -100,6 +102,8 @@ internal static class FaultInjectionRun
         }
 
         settleClock.Stop();
+        await stopSupervising.CancelAsync();
+        await supervision;
         foreach (var (check, detail) in pipeline)
         {
             failures[check] = detail;
@@ -121,6 +125,7 @@ internal static class FaultInjectionRun
             RetriesByCause = load.Figures.Retries,
             LastRetryErrors = load.Figures.LastErrors,
             FaultsInjected = injector.Injected.ToDictionary(f => f.Key.ToString(), f => f.Value),
+            UnplannedExits = injector.UnplannedExits,
             TopicRecords = topic.Records,
             TopicDuplicates = checks.TopicDuplicates(),
             FailedChecks = new SortedDictionary<string, string>(failures),

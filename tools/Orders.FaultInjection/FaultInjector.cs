@@ -9,13 +9,55 @@ namespace Orders.FaultInjection;
 /// Spreads a shuffled plan of faults over the load, one at a time: SIGKILLs of each deployable (restarted at once),
 /// immediate-mode PostgreSQL restarts and broker faults on the Kafka stand-in.
 /// </summary>
-internal sealed class FaultInjector(OrdersSystem system, FaultInjectionOptions options, string topic)
+internal sealed class FaultInjector(OrdersSystem system, FaultInjectionOptions options, string topic, LoadFigures load) : IDisposable
 {
     private static readonly TimeSpan BrokerOutage = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ApiReadyTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan SupervisionInterval = TimeSpan.FromMilliseconds(500);
     private readonly Random random = new(options.Seed);
     private readonly ConcurrentDictionary<FaultKind, int> injected = new();
+    private readonly ConcurrentDictionary<string, int> exits = new();
+    private readonly SemaphoreSlim processes = new(1, 1);
+    private int acknowledgedAtApiStart;
 
     public IReadOnlyDictionary<FaultKind, int> Injected => new SortedDictionary<FaultKind, int>(injected);
+
+    /// <summary>Deployables that exited by themselves (not killed by the plan) and were started again, by name.</summary>
+    public IReadOnlyDictionary<string, int> UnplannedExits => new SortedDictionary<string, int>(exits);
+
+    /// <summary>
+    /// Plays the orchestrator's restart policy until cancelled: a deployable that exits by itself (the API failing its
+    /// start-up migration while PostgreSQL restarts, say) is started again and counted.
+    /// </summary>
+    public async Task SuperviseAsync(Action<string> report, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(SupervisionInterval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await processes.WaitAsync(CancellationToken.None);
+            try
+            {
+                foreach (var deployable in new[] { system.Api, system.Relay, system.Processor }.Where(d => !d.IsRunning))
+                {
+                    report($"{deployable.Name} exited by itself; starting it again");
+                    exits.AddOrUpdate(deployable.Name, 1, (_, n) => n + 1);
+                    deployable.Start();
+                }
+            }
+            finally
+            {
+                processes.Release();
+            }
+        }
+    }
 
     public async Task RunAsync(Action<string> report, CancellationToken cancellationToken)
     {
@@ -87,18 +129,54 @@ internal sealed class FaultInjector(OrdersSystem system, FaultInjectionOptions o
         }
     }
 
+    public void Dispose() => processes.Dispose();
+
     /// <summary>
     /// Kills a deployable and starts it again without waiting: clients retry through its start-up. The API is only
-    /// killed once it answers ready, so every API kill hits a working API.
+    /// killed once it answers ready and has acknowledged requests since it last started, so every API kill hits a
+    /// working API and the clients make progress between kills.
     /// </summary>
     private async Task KillAndRestartAsync(DeployableProcess deployable, CancellationToken cancellationToken)
     {
         if (deployable == system.Api)
         {
-            await system.WaitForApiAsync(cancellationToken);
+            await WaitForWorkingApiAsync(cancellationToken);
         }
 
-        await deployable.KillAsync();
-        deployable.Start();
+        await processes.WaitAsync(cancellationToken);
+        try
+        {
+            await deployable.KillAsync();
+            deployable.Start();
+            if (deployable == system.Api)
+            {
+                acknowledgedAtApiStart = load.AcknowledgedRequests;
+            }
+        }
+        finally
+        {
+            processes.Release();
+        }
+    }
+
+    private async Task WaitForWorkingApiAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var problem = await DeployableHealth.ApiProblemAsync(system, cancellationToken);
+            if (problem is null && load.AcknowledgedRequests >= acknowledgedAtApiStart + options.Clients)
+            {
+                return;
+            }
+
+            if (deadline.Elapsed > ApiReadyTimeout)
+            {
+                throw new TimeoutException(
+                    $"The API did not work within {ApiReadyTimeout.TotalSeconds} s of its restart: {problem ?? "too few requests acknowledged"}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
     }
 }

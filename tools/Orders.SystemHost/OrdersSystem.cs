@@ -168,8 +168,7 @@ public sealed class OrdersSystem : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Waits until the API answers <c>/health/ready</c>; fails if it exits or stays unready for 90 s.</summary>
-    public async Task WaitForApiAsync(CancellationToken cancellationToken = default)
+    private async Task WaitForApiAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = ApiBaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + StartupTimeout;
