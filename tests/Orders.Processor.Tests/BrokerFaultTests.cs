@@ -33,7 +33,7 @@ public sealed class BrokerFaultTests(PostgresFixture postgres) : IDisposable
         var groupId = PipelineTopic.NewGroupId();
         kafka.Faults.MoveGroupCoordinator(groupId, Leader);
         await using var host = await PipelineHost.StartAsync(database, topic, groupId, api);
-        await Eventually.True(() => Task.FromResult(host.Log.AssignedPartitions().Count == 4), Deadline, "the host holds the four partitions");
+        await Eventually.HoldsAsync(() => host.Log.AssignedPartitions().Count == 4, "the host holds the four partitions", Deadline);
 
         // Errors on the wire: fetches and offset commits answered with retriable errors, the client retries.
         kafka.Faults.FailNext(KafkaApiKey.Fetch, ErrorCode.NotLeaderForPartition, ErrorCode.UnknownTopicOrPart, ErrorCode.RequestTimedOut);
@@ -55,15 +55,15 @@ public sealed class BrokerFaultTests(PostgresFixture postgres) : IDisposable
         positions.AddRange(await topic.ProduceAsync(Step(orders, 2)));
         kafka.Faults.CountRequests();
         kafka.Faults.BrokerDown(Leader);
-        await Eventually.True(
-            () => Task.FromResult(kafka.Faults.RequestsReceived(KafkaApiKey.FindCoordinator) > 0), Deadline, "the consumer looked for a new coordinator");
+        await Eventually.HoldsAsync(
+            () => kafka.Faults.RequestsReceived(KafkaApiKey.FindCoordinator) > 0, "the consumer looked for a new coordinator", Deadline);
         kafka.Faults.StopCountingRequests();
         kafka.Faults.BrokerUp(Leader);
         positions.AddRange(await topic.ProduceAsync(Step(orders, 3)));
 
         var rows = await WaitForStatesAsync(database, orders, "Completed");
         Assert.All(orders, o => Assert.Equal(4, rows[o[0].OrderId].LastSequence));
-        await Eventually.True(() => Task.FromResult(topic.CommittedPast(groupId, positions)), Deadline, "every offset is committed");
+        await Eventually.HoldsAsync(() => topic.CommittedPast(groupId, positions), "every offset is committed", Deadline);
         Assert.Equal(orders.Count * 4, host.Metrics["orders.fulfilment.applied"]);
         Assert.Equal(0, host.Metrics["orders.fulfilment.parked"]);
         Assert.Equal(0, host.Metrics["orders.kafka.records.dead_lettered"]);
@@ -72,11 +72,11 @@ public sealed class BrokerFaultTests(PostgresFixture postgres) : IDisposable
     public void Dispose() => kafka.Dispose();
 
     private static Task<IReadOnlyDictionary<Guid, SagaRow>> WaitForStatesAsync(string database, List<IOrderEvent[]> orders, string state) =>
-        Eventually.Get(
+        Eventually.HoldsAsync(
             () => SagaRow.ReadAllAsync(database),
             rows => orders.All(o => rows.TryGetValue(o[0].OrderId, out var row) && row.State == state),
-            Deadline,
-            "every order reaches " + state);
+            "every order reaches " + state,
+            Deadline);
 
     private List<ConnectorRecord> Step(List<IOrderEvent[]> orders, int step) =>
         [.. orders.Select(o => ConnectorRecord.QueryMode(o[step], ++nextId))];

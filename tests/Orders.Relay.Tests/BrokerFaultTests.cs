@@ -64,7 +64,7 @@ public sealed class BrokerFaultTests(PostgresFixture postgres) : IDisposable
         }
 
         written += RowsPerStep;
-        await Eventually.HoldsAsync(() => relay.Events.Count(3006) > clientLogsBeforeOutage, Timeout, "the relay's client logged the lost connection");
+        await Eventually.HoldsAsync(() => relay.Events.Count(3006) > clientLogsBeforeOutage, "the relay's client logged the lost connection", Timeout);
         Assert.Equal(positionBeforeOutage, await database.PositionAsync("test-relay"));
         kafka.Faults.BrokerUp(2);
         await WaitForRowsAsync();
@@ -92,7 +92,7 @@ public sealed class BrokerFaultTests(PostgresFixture postgres) : IDisposable
         async Task WaitForRowsAsync()
         {
             var last = await database.MaxTransactionIdAsync();
-            await Eventually.HoldsAsync(async () => await database.PositionAsync("test-relay") == last, Timeout, "the relay saved its position past the last row");
+            await Eventually.HoldsAsync(async () => await database.PositionAsync("test-relay") == last, "the relay saved its position past the last row", Timeout);
             await collector.WaitForCountAsync(written, Timeout);
         }
     }
