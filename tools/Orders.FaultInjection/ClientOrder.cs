@@ -10,9 +10,6 @@ internal sealed class ClientOrder(Guid id, OrderScenario scenario)
     /// <summary>Transitions the API acknowledged, counting the submission; the order's sequence must equal it.</summary>
     public int AcknowledgedChanges { get; set; } = 1;
 
-    /// <summary>True once the client has made every change its scenario asks for.</summary>
-    public bool Finished { get; set; }
-
     /// <summary>The status the order must have once the pipeline settles, counting the saga's own cancellation.</summary>
     public string ExpectedStatus => Scenario switch
     {

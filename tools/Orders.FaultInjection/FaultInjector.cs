@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Orders.SystemHost;
 
@@ -84,7 +85,7 @@ internal sealed class FaultInjector(OrdersSystem system, FaultInjectionOptions o
         plan.AddRange(Enumerable.Repeat(FaultKind.RestartPostgres, options.PostgresRestarts));
         FaultKind[] brokerFaults = [FaultKind.BrokerDownAndUp, FaultKind.RequestErrors, FaultKind.LeaderMove];
         plan.AddRange(Enumerable.Range(0, options.BrokerFaults).Select(i => brokerFaults[i % brokerFaults.Length]));
-        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(plan));
+        random.Shuffle(CollectionsMarshal.AsSpan(plan));
         return plan;
     }
 

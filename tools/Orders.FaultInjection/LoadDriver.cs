@@ -46,8 +46,6 @@ internal sealed class LoadDriver(Uri apiBaseAddress, int clients, int seed)
                 await change(id);
                 order.AcknowledgedChanges++;
             }
-
-            order.Finished = true;
         }
     }
 

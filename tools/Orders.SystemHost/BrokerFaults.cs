@@ -27,19 +27,12 @@ public sealed class BrokerFaults
     /// <summary>Lets the broker accept connections again.</summary>
     public void BrokerUp(int brokerId) => Check(MockClusterNative.BrokerSetUp(cluster, CheckBroker(brokerId)), $"broker {brokerId} up");
 
-    /// <summary>Delays every answer of the broker by <paramref name="roundTrip"/> (zero removes the delay).</summary>
-    public void SlowBroker(int brokerId, TimeSpan roundTrip) =>
-        Check(MockClusterNative.BrokerSetRtt(cluster, CheckBroker(brokerId), (int)roundTrip.TotalMilliseconds), $"broker {brokerId} round trip");
-
     /// <summary>Answers the next requests of this kind, on any broker, with these errors, one request each.</summary>
     public void FailNext(KafkaApiKey request, params ErrorCode[] errors)
     {
         ArgumentOutOfRangeException.ThrowIfZero(errors.Length);
         MockClusterNative.PushRequestErrors(cluster, (short)request, (nuint)errors.Length, [.. errors.Select(e => (int)e)]);
     }
-
-    /// <summary>Drops the errors still queued for this kind of request.</summary>
-    public void ClearFailures(KafkaApiKey request) => MockClusterNative.ClearRequestErrors(cluster, (short)request);
 
     /// <summary>Makes <paramref name="brokerId"/> the partition's leader; clients learn it from a NOT_LEADER answer.</summary>
     public void MoveLeader(string topic, int partition, int brokerId) =>

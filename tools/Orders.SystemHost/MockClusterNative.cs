@@ -44,15 +44,9 @@ internal static partial class MockClusterNative
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_up")]
     public static partial int BrokerSetUp(nint cluster, int brokerId);
 
-    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
-    public static partial int BrokerSetRtt(nint cluster, int brokerId, int rttMs);
-
     // The variadic rd_kafka_mock_push_request_errors cannot be called safely through P/Invoke; this is its array twin.
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
     public static partial void PushRequestErrors(nint cluster, short apiKey, nuint count, int[] errors);
-
-    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_clear_request_errors")]
-    public static partial void ClearRequestErrors(nint cluster, short apiKey);
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int TopicCreate(nint cluster, string topic, int partitionCount, int replicationFactor);
