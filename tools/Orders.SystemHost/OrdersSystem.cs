@@ -54,7 +54,7 @@ public sealed class OrdersSystem : IAsyncDisposable
         try
         {
             var connectionString = await postgres.EnsureDatabaseAsync(DatabaseName, cancellationToken);
-            kafka = KafkaStandIn.Start();
+            kafka = KafkaStandIn.Start(options.KafkaBrokers);
             var apiBase = new Uri($"http://127.0.0.1:{options.ApiPort ?? LoopbackPort.Free()}");
             var system = new OrdersSystem(postgres, kafka, connectionString, apiBase);
             try

@@ -24,6 +24,9 @@ public sealed class OrdersSystemOptions
     /// <summary>The operations page's port; <c>null</c> picks a free one.</summary>
     public int? OperationsPort { get; init; }
 
+    /// <summary>Brokers of the Kafka stand-in; more than one lets <see cref="KafkaStandIn.Faults"/> move leaders.</summary>
+    public int KafkaBrokers { get; init; } = 1;
+
     /// <summary>The saga's payment deadline (<c>Fulfilment:PaymentTimeout</c>); <c>null</c> keeps the processor's default.</summary>
     public TimeSpan? PaymentTimeout { get; init; }
 

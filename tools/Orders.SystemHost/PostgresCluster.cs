@@ -114,6 +114,16 @@ public sealed class PostgresCluster : IAsyncDisposable
         return ConnectionStringFor(name);
     }
 
+    /// <summary>
+    /// Stops the server the way a crash would (immediate mode: every backend exits at once, no checkpoint) and starts
+    /// it again on the same port, which runs crash recovery from the write-ahead log.
+    /// </summary>
+    public async Task RestartAbruptlyAsync(CancellationToken cancellationToken = default)
+    {
+        await RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], cancellationToken);
+        await StartServerAsync(cancellationToken);
+    }
+
     /// <summary>Stops the server (fast shutdown) and, for a temporary cluster, deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {

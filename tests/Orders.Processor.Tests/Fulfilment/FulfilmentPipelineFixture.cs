@@ -14,7 +14,7 @@ public sealed class FulfilmentPipelineFixture : IAsyncLifetime
     public const string Collection = "fulfilment-pipeline";
 
     private readonly Lazy<Task<PostgresCluster>> cluster = new(() => PostgresCluster.StartTemporaryAsync());
-    private readonly Lazy<KafkaStandIn> kafka = new(KafkaStandIn.Start);
+    private readonly Lazy<KafkaStandIn> kafka = new(() => KafkaStandIn.Start());
     private readonly Lazy<Task<PipelineSagaBackend>> single;
     private readonly Lazy<Task<PipelineSagaBackend>> batched;
 

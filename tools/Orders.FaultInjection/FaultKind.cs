@@ -1,0 +1,13 @@
+namespace Orders.FaultInjection;
+
+/// <summary>One fault the injector can cause.</summary>
+internal enum FaultKind
+{
+    KillApi,
+    KillRelay,
+    KillProcessor,
+    RestartPostgres,
+    BrokerDownAndUp,
+    RequestErrors,
+    LeaderMove,
+}
