@@ -19,6 +19,7 @@ public sealed class OrdersSystem : IAsyncDisposable
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(15);
     private readonly List<DeployableProcess> started = [];
+    private Func<string, IReadOnlyDictionary<string, string>, DeployableProcess> createProcessor = null!;
 
     private OrdersSystem(PostgresCluster postgres, KafkaStandIn kafka, string connectionString, Uri apiBaseAddress)
     {
@@ -85,6 +86,18 @@ public sealed class OrdersSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts one more processor in the same consumer group, with <paramref name="settings"/> on top of the first
+    /// one's; it is stopped with the system. Partitions are shared out between the members.
+    /// </summary>
+    public DeployableProcess StartAnotherProcessor(string name, IReadOnlyDictionary<string, string> settings)
+    {
+        var processor = createProcessor(name, settings);
+        processor.Start();
+        started.Add(processor);
+        return processor;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Reverse start order: the relay and processor stop before the API and the stores they depend on.
@@ -137,6 +150,16 @@ public sealed class OrdersSystem : IAsyncDisposable
 
         Api = Create("api", "Orders.Api", api);
         Processor = Create("processor", "Orders.Processor", processor);
+        createProcessor = (name, settings) =>
+        {
+            var environment = new Dictionary<string, string>(processor);
+            foreach (var (key, value) in settings)
+            {
+                environment[key] = value;
+            }
+
+            return Create(name, "Orders.Processor", environment);
+        };
         Relay = Create("relay", "Orders.Relay", common);
 
         DeployableProcess Create(string name, string project, IReadOnlyDictionary<string, string> environment) =>
