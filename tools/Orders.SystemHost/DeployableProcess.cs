@@ -36,6 +36,9 @@ public sealed class DeployableProcess : IAsyncDisposable
     /// <summary>Completes with the exit code when the process last started ends.</summary>
     public Task<int> Exited { get; private set; } = Task.FromResult(0);
 
+    /// <summary>Another process of the same deployable with the same settings, not started.</summary>
+    public DeployableProcess Another(string name) => new(name, assemblyPath, environment, onOutput);
+
     /// <summary>Starts the process; fails if it is already running.</summary>
     public void Start()
     {

@@ -19,7 +19,6 @@ public sealed class OrdersSystem : IAsyncDisposable
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(15);
     private readonly List<DeployableProcess> started = [];
-    private Func<string, IReadOnlyDictionary<string, string>, DeployableProcess> createProcessor = null!;
 
     private OrdersSystem(PostgresCluster postgres, KafkaStandIn kafka, string connectionString, Uri apiBaseAddress)
     {
@@ -43,6 +42,7 @@ public sealed class OrdersSystem : IAsyncDisposable
     public DeployableProcess Processor { get; private set; } = null!;
 
     public DeployableProcess Relay { get; private set; } = null!;
+
 
     /// <summary>Starts everything, in dependency order, and returns once the API answers ready.</summary>
     public static async Task<OrdersSystem> StartAsync(OrdersSystemOptions options, CancellationToken cancellationToken = default)
@@ -87,15 +87,15 @@ public sealed class OrdersSystem : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts one more processor in the same consumer group, with <paramref name="settings"/> on top of the first
-    /// one's; it is stopped with the system. Partitions are shared out between the members.
+    /// Starts one more processor in the same consumer group and timeout cluster (for the benchmark's two-node phases
+    /// and the kill tests); it is stopped with the system.
     /// </summary>
-    public DeployableProcess StartAnotherProcessor(string name, IReadOnlyDictionary<string, string> settings)
+    public DeployableProcess StartProcessorNode()
     {
-        var processor = createProcessor(name, settings);
-        processor.Start();
-        started.Add(processor);
-        return processor;
+        var node = Processor.Another($"processor-{started.Count(p => p.Name.StartsWith("processor", StringComparison.Ordinal)) + 1}");
+        node.Start();
+        started.Add(node);
+        return node;
     }
 
     public async ValueTask DisposeAsync()
@@ -150,16 +150,6 @@ public sealed class OrdersSystem : IAsyncDisposable
 
         Api = Create("api", "Orders.Api", api);
         Processor = Create("processor", "Orders.Processor", processor);
-        createProcessor = (name, settings) =>
-        {
-            var environment = new Dictionary<string, string>(processor);
-            foreach (var (key, value) in settings)
-            {
-                environment[key] = value;
-            }
-
-            return Create(name, "Orders.Processor", environment);
-        };
         Relay = Create("relay", "Orders.Relay", common);
 
         DeployableProcess Create(string name, string project, IReadOnlyDictionary<string, string> environment) =>
