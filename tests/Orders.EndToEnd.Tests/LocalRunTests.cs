@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Orders.SystemHost;
+using Orders.Testing;
 using Xunit;
 
 namespace Orders.EndToEnd.Tests;
@@ -42,6 +43,7 @@ public sealed class LocalRunTests : IDisposable
         var children = await Eventually.HoldsAsync(
             () => Task.FromResult(ChildrenOf(launcher.Id)),
             pids => pids.Count >= 4 || launcher.HasExited,
+            "every child of the local run started",
             StartTimeout,
             pids => $"children {string.Join(',', pids)}");
         Assert.False(launcher.HasExited, "the local run started");
@@ -52,6 +54,7 @@ public sealed class LocalRunTests : IDisposable
         await Eventually.HoldsAsync(
             () => Task.FromResult(survivors.Where(IsAlive).ToList()),
             alive => alive.Count == 0,
+            "no child of the killed launcher is left",
             TimeSpan.FromSeconds(30),
             alive => "still running: " + string.Join(',', alive));
     }

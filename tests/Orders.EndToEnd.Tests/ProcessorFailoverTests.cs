@@ -1,3 +1,4 @@
+using Orders.Testing;
 using Xunit;
 
 namespace Orders.EndToEnd.Tests;
@@ -31,6 +32,7 @@ public sealed class ProcessorFailoverTests(SystemFixture fixture) : IAsyncDispos
             var sagas = await Eventually.HoldsAsync(
                 () => database.SagasAsync(ids),
                 rows => ids.All(id => rows.TryGetValue(id, out var row) && row.State == "Completed"),
+                "every order completes on the surviving processor",
                 Timeout,
                 rows => $"{rows.Count(r => r.Value.State == "Completed")} of {ids.Length} completed\n{fixture.RecentOutput}");
 

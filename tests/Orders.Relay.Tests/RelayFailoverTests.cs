@@ -25,7 +25,7 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
         using var collector = TopicCollector.Start(kafka.BootstrapServers, topic);
         await using var first = await RelayHost.StartAsync(database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize);
         await using var second = await RelayHost.StartAsync(database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize);
-        await Eventually.HoldsAsync(() => LeaseOf(first).IsHeld || LeaseOf(second).IsHeld, Timeout, "one relay took the lease");
+        await Eventually.HoldsAsync(() => LeaseOf(first).IsHeld || LeaseOf(second).IsHeld, "one relay took the lease", Timeout);
 
         for (var i = 0; i < 150; i++)
         {
@@ -34,7 +34,7 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
 
         await collector.WaitForCountAsync(150, Timeout);
         var last = await database.MaxTransactionIdAsync();
-        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == last, Timeout, "the position reached the last row");
+        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == last, "the position reached the last row", Timeout);
 
         Assert.Equal(150, collector.Count);
         Assert.Equal(150, collector.Records.Select(r => r.Id).Distinct().Count());
@@ -51,7 +51,7 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
         var topic = "relay-failover-" + Guid.NewGuid().ToString("N");
         using var collector = TopicCollector.Start(kafka.BootstrapServers, topic);
         var active = await RelayHost.StartAsync(database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize);
-        await Eventually.HoldsAsync(() => LeaseOf(active).IsHeld, Timeout, "the first relay took the lease");
+        await Eventually.HoldsAsync(() => LeaseOf(active).IsHeld, "the first relay took the lease", Timeout);
         await using var standby = await RelayHost.StartAsync(database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize);
 
         using var stopWriting = new CancellationTokenSource();
@@ -69,7 +69,7 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
         await collector.WaitForCountAsync(200, Timeout);
         active.Kill();
         var killed = Stopwatch.StartNew();
-        await Eventually.HoldsAsync(() => LeaseOf(standby).IsHeld, Timeout, "the standby took the lease over");
+        await Eventually.HoldsAsync(() => LeaseOf(standby).IsHeld, "the standby took the lease over", Timeout);
         var takeover = killed.Elapsed;
         output.WriteLine($"Standby took over {takeover.TotalSeconds:F2} s after the kill (lease {LeaseDuration.TotalSeconds} s)");
 
@@ -77,11 +77,13 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
         await stopWriting.CancelAsync();
         await writer;
         var last = await database.MaxTransactionIdAsync();
-        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == last, Timeout, "the standby caught up");
+        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == last, "the standby caught up", Timeout);
         await Eventually.HoldsAsync(
-            () => collector.Records.Select(r => r.Id).Distinct().Count() == written,
+            () => Task.FromResult(collector.Records.Select(r => r.Id).Distinct().Count()),
+            distinct => distinct == written,
+            "every written row arrived",
             Timeout,
-            () => $"{collector.Records.Select(r => r.Id).Distinct().Count()} distinct of {written} rows");
+            distinct => $"{distinct} distinct of {written} rows");
 
         Assert.InRange(takeover, TimeSpan.Zero, LeaseDuration * 3);
         var records = collector.Records;
@@ -105,14 +107,14 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
             UPDATE outbox_relay_position SET lease_holder = 'elsewhere', lease_epoch = lease_epoch + 1,
               lease_expires_at = now() + interval '1 hour' WHERE name = '{RelayName}'
             """);
-        await Eventually.HoldsAsync(() => relay.Events.Count(LeaseLostEvent) >= 1, Timeout, "the relay noticed it lost the lease");
+        await Eventually.HoldsAsync(() => relay.Events.Count(LeaseLostEvent) >= 1, "the relay noticed it lost the lease", Timeout);
         Assert.False(LeaseOf(relay).IsHeld);
         for (var i = 0; i < 20; i++)
         {
             await database.WriteRowAsync(userId: i);
         }
 
-        await Eventually.HoldsAsync(() => relay.Events.Count(StandingByEvent) >= 1, Timeout, "the relay stands by");
+        await Eventually.HoldsAsync(() => relay.Events.Count(StandingByEvent) >= 1, "the relay stands by", Timeout);
         Assert.Equal(1, collector.Count);
         Assert.Equal(saved, await database.PositionAsync(RelayName));
 
@@ -129,12 +131,12 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
         using var collector = TopicCollector.Start(kafka.BootstrapServers, topic);
         var active = await RelayHost.StartAsync(
             database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize, LongLease);
-        await Eventually.HoldsAsync(() => LeaseOf(active).IsHeld, Timeout, "the first relay took the lease");
+        await Eventually.HoldsAsync(() => LeaseOf(active).IsHeld, "the first relay took the lease", Timeout);
         await using var standby = await RelayHost.StartAsync(
             database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize, LongLease);
         await database.WriteRowAsync(userId: 1);
         var first = await database.MaxTransactionIdAsync();
-        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == first, Timeout, "the first row was published");
+        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == first, "the first row was published", Timeout);
 
         await active.DisposeAsync();
         await database.WriteRowAsync(userId: 2);

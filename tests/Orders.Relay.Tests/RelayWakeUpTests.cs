@@ -26,7 +26,7 @@ public sealed class RelayWakeUpTests(PostgresFixture postgres, KafkaFixture kafk
         using var collector = TopicCollector.Start(kafka.BootstrapServers, topic);
         await using var relay = await RelayHost.StartAsync(
             database.ConnectionString, kafka.BootstrapServers, topic, extraSettings: SlowPolling);
-        await Eventually.HoldsAsync(() => relay.Events.Count(ListeningEvent) >= 1, WellBeforeAnyPoll, "the relay listens");
+        await Eventually.HoldsAsync(() => relay.Events.Count(ListeningEvent) >= 1, "the relay listens", WellBeforeAnyPoll);
         await database.WriteRowAsync(userId: 1);
         await collector.WaitForCountAsync(1, WellBeforeAnyPoll);
 
@@ -45,7 +45,7 @@ public sealed class RelayWakeUpTests(PostgresFixture postgres, KafkaFixture kafk
         using var collector = TopicCollector.Start(kafka.BootstrapServers, topic);
         await using var relay = await RelayHost.StartAsync(
             database.ConnectionString, kafka.BootstrapServers, topic, extraSettings: SlowPolling);
-        await Eventually.HoldsAsync(() => relay.Events.Count(ListeningEvent) >= 1, WellBeforeAnyPoll, "the relay listens");
+        await Eventually.HoldsAsync(() => relay.Events.Count(ListeningEvent) >= 1, "the relay listens", WellBeforeAnyPoll);
 
         // An older transaction that writes no outbox row, so its commit sends no notification.
         await using var connection = await database.DataSource.OpenConnectionAsync();
