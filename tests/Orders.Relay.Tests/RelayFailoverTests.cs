@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using Orders.Relay.Lease;
 using Orders.Relay.Tests.Support;
+using Orders.SystemHost;
 using Orders.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -50,8 +51,10 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
         await using var database = await OutboxDatabase.CreateAsync(postgres);
         var topic = "relay-failover-" + Guid.NewGuid().ToString("N");
         using var collector = TopicCollector.Start(kafka.BootstrapServers, topic);
-        var active = await RelayHost.StartAsync(database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize);
-        await Eventually.HoldsAsync(() => LeaseOf(active).IsHeld, "the first relay took the lease", Timeout);
+        // The active relay is a process of its own, so that it can really be SIGKILLed.
+        await using var active = StartRelayProcess(database.ConnectionString, topic);
+        active.Start();
+        await Eventually.HoldsAsync(async () => await LeaseEpochAsync(database) > 0, "the relay process took the lease", Timeout);
         await using var standby = await RelayHost.StartAsync(database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize);
 
         using var stopWriting = new CancellationTokenSource();
@@ -65,9 +68,9 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
             }
         });
 
-        // Killed mid-load: no graceful stop, so the lease stays in the database until it expires, as after a SIGKILL.
+        // Killed mid-load: the lease stays in the database until it expires.
         await collector.WaitForCountAsync(200, Timeout);
-        active.Kill();
+        await active.KillAsync();
         var killed = Stopwatch.StartNew();
         await Eventually.HoldsAsync(() => LeaseOf(standby).IsHeld, "the standby took the lease over", Timeout);
         var takeover = killed.Elapsed;
@@ -154,6 +157,35 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
     private static readonly Dictionary<string, string?> LongLease = new() { ["Relay:LeaseDuration"] = "00:00:10" };
 
     private static RelayLease LeaseOf(RelayHost relay) => relay.GetRequiredService<RelayLease>();
+
+    /// <summary>The relay built beside the tests, run as its own process with the same settings as <see cref="RelayHost"/>.</summary>
+    private DeployableProcess StartRelayProcess(string connectionString, string topic) => new(
+        "relay",
+        Path.Combine(AppContext.BaseDirectory, "Orders.Relay.dll"),
+        new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Orders"] = connectionString,
+            ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
+            ["Relay__Topic"] = topic,
+            ["Relay__Name"] = RelayName,
+            ["Relay__BatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Relay__LeaseDuration"] = "00:00:02",
+        },
+        (_, _) => { });
+
+    private static async Task<long> LeaseEpochAsync(OutboxDatabase database)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            $"SELECT coalesce(max(lease_epoch), 0) FROM outbox_relay_position WHERE name = '{RelayName}' AND lease_expires_at > now()");
+        try
+        {
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>
     /// Per partition, every record is either new and later than every row before it, or a repeat of one already seen
