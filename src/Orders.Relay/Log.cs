@@ -5,8 +5,8 @@ namespace Orders.Relay;
 /// <summary>The relay's log messages, EventIds 3000-3999.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(3000, LogLevel.Information, "Relay {RelayName} starts after transaction {Position}, publishing to {Topic}")]
-    public static partial void RelayStarted(ILogger logger, string relayName, long position, string topic);
+    [LoggerMessage(3000, LogLevel.Information, "Relay {RelayName} took the lease (epoch {Epoch}) and starts after transaction {Position}, publishing to {Topic}")]
+    public static partial void LeaseAcquired(ILogger logger, string relayName, long epoch, long position, string topic);
 
     [LoggerMessage(3001, LogLevel.Debug, "Published {Rows} outbox rows up to transaction {Position}")]
     public static partial void BatchPublished(ILogger logger, int rows, long position);
@@ -25,4 +25,28 @@ internal static partial class Log
 
     [LoggerMessage(3006, LogLevel.Debug, "librdkafka {Facility}: {Message}")]
     public static partial void KafkaClientLog(ILogger logger, string facility, string message);
+
+    [LoggerMessage(3007, LogLevel.Information, "Relay {RelayName} stands by as {HolderId}: another relay holds the lease")]
+    public static partial void RelayStandingBy(ILogger logger, string relayName, string holderId);
+
+    [LoggerMessage(3008, LogLevel.Warning, "Relay {RelayName} lost the lease to another relay and stopped publishing")]
+    public static partial void LeaseLost(ILogger logger, string relayName);
+
+    [LoggerMessage(3009, LogLevel.Information, "Relay {RelayName} released the lease")]
+    public static partial void LeaseReleased(ILogger logger, string relayName);
+
+    [LoggerMessage(3010, LogLevel.Warning, "Could not release the lease; a standby takes over when it expires")]
+    public static partial void LeaseReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3011, LogLevel.Warning, "Lease renewal failed while Kafka acknowledges a batch; retrying")]
+    public static partial void LeaseRenewalFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3012, LogLevel.Critical, "Relay {RelayName} can no longer prove it holds the lease while records are pending in the producer; exiting so none is published after a standby starts")]
+    public static partial void LeaseLostWithRecordsPending(ILogger logger, string relayName);
+
+    [LoggerMessage(3013, LogLevel.Information, "Listening for outbox commits on channel {Channel}")]
+    public static partial void CommitListenerStarted(ILogger logger, string channel);
+
+    [LoggerMessage(3014, LogLevel.Warning, "Listening for outbox commits failed; polling until it reconnects in {RetryDelay}")]
+    public static partial void CommitListenerFailed(ILogger logger, Exception exception, TimeSpan retryDelay);
 }

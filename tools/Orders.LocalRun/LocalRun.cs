@@ -8,10 +8,16 @@ internal static class LocalRun
     /// <summary>How long the demo's unpaid order waits before the processor cancels it.</summary>
     private static readonly TimeSpan DemoPaymentTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the processor may take to join its consumer group after the API is ready.</summary>
+    private static readonly TimeSpan PartitionsTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The processor's log line (EventId 2500) once it holds partitions and consumes.</summary>
+    private const string PartitionsAssigned = "Assigned partitions";
+
     public static async Task<int> RunAsync(LocalRunOptions options)
     {
         var root = RepositoryRoot.Find();
-        var localFolder = Path.Combine(root, ".local");
+        var localFolder = options.DataDirectory ?? Path.Combine(root, ".local");
         try
         {
             PostgresCluster.FindBinDirectory();
@@ -19,6 +25,12 @@ internal static class LocalRun
         catch (InvalidOperationException e)
         {
             await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+
+        if (PortCheck.FindBusyPort(options, Path.Combine(localFolder, "pgdata")) is { } busy)
+        {
+            await Console.Error.WriteLineAsync(busy);
             return 1;
         }
 
@@ -33,6 +45,10 @@ internal static class LocalRun
         using var stopping = new CancellationTokenSource();
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        // A closed terminal stops the run as Ctrl+C does; a SIGKILL takes the children along by their parent-death
+        // signal and the PostgreSQL watchdog.
+        using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        var processorConsumes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         LabelledConsole.Write("local", "Starting PostgreSQL, the Kafka stand-in, the API, the processor, the relay and the operations page...");
         OrdersSystem system;
@@ -55,7 +71,14 @@ internal static class LocalRun
                         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
                         ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
                     },
-                    OnOutput = LabelledConsole.Write,
+                    OnOutput = (name, line) =>
+                    {
+                        LabelledConsole.Write(name, line);
+                        if (name == "processor" && line.Contains(PartitionsAssigned, StringComparison.Ordinal))
+                        {
+                            processorConsumes.TrySetResult();
+                        }
+                    },
                 },
                 stopping.Token);
         }
@@ -65,26 +88,47 @@ internal static class LocalRun
             return 1;
         }
 
+        var exitCode = 0;
         await using (system)
         {
-            PrintWhereToLook(system);
-            if (options.Demo)
+            var stopped = Task.Delay(Timeout.Infinite, stopping.Token);
+            DeployableProcess[] deployables = [system.Api, system.Processor, system.Relay];
+            var childExited = Task.WhenAny(deployables.Select(d => d.Exited));
+
+            // Ready means an order submitted now flows through: the processor consumes, not just the API answers.
+            var timedOut = Task.Delay(PartitionsTimeout, stopping.Token);
+            var ready = await Task.WhenAny(processorConsumes.Task, childExited, stopped, timedOut);
+            if (ready == processorConsumes.Task)
             {
-                await Demo.RunAsync(system, stopping.Token);
+                PrintWhereToLook(system);
+                if (options.Demo)
+                {
+                    await Demo.RunAsync(system, stopping.Token);
+                }
+
+                ready = await Task.WhenAny(childExited, stopped);
+            }
+            else if (ready == timedOut && !stopping.IsCancellationRequested)
+            {
+                LabelledConsole.Write("local", $"The processor did not get its partitions within {PartitionsTimeout.TotalSeconds} s.");
+                exitCode = 1;
             }
 
-            try
+            if (ready == childExited)
             {
-                await Task.Delay(Timeout.Infinite, stopping.Token);
+                var dead = deployables.First(d => d.Exited.IsCompleted);
+                LabelledConsole.Write(
+                    "local", $"The {dead.Name} exited unexpectedly with code {await dead.Exited}; stopping every process.");
+                exitCode = 1;
             }
-            catch (OperationCanceledException)
+            else if (stopping.IsCancellationRequested)
             {
                 LabelledConsole.Write("local", "Stopping every process...");
             }
         }
 
         LabelledConsole.Write("local", "Stopped.");
-        return 0;
+        return exitCode;
 
         void Stop(PosixSignalContext context)
         {

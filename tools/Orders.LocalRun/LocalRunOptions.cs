@@ -1,7 +1,7 @@
 namespace Orders.LocalRun;
 
 /// <summary>Command-line options of the local run.</summary>
-internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort)
+internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort, string? DataDirectory)
 {
     public const int DefaultApiPort = 5080;
     public const int DefaultPostgresPort = 55432;
@@ -12,6 +12,7 @@ internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort)
         var demo = false;
         var apiPort = DefaultApiPort;
         var postgresPort = DefaultPostgresPort;
+        string? dataDirectory = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -25,12 +26,15 @@ internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort)
                 case "--pg-port" when i + 1 < args.Length:
                     postgresPort = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
                     break;
+                case "--data-dir" when i + 1 < args.Length:
+                    dataDirectory = Path.GetFullPath(args[++i]);
+                    break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown option '{args[i]}'. Usage: dotnet run --project tools/Orders.LocalRun [-- [--demo] [--api-port N] [--pg-port N]]");
+                        $"Unknown option '{args[i]}'. Usage: dotnet run --project tools/Orders.LocalRun [-- [--demo] [--api-port N] [--pg-port N] [--data-dir FOLDER]]");
             }
         }
 
-        return new LocalRunOptions(demo, apiPort, postgresPort);
+        return new LocalRunOptions(demo, apiPort, postgresPort, dataDirectory);
     }
 }

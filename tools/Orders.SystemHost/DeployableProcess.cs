@@ -4,7 +4,8 @@ namespace Orders.SystemHost;
 
 /// <summary>
 /// One deployable (the API, the relay or the processor) running as its own <c>dotnet</c> process, the way it runs in
-/// production, with its output handed line by line to a callback.
+/// production, with its output handed line by line to a callback. It dies with the process that started it, however
+/// that one ends (SIGKILL included): the kernel sends it SIGKILL when its parent dies.
 /// </summary>
 public sealed class DeployableProcess : IAsyncDisposable
 {
@@ -32,6 +33,9 @@ public sealed class DeployableProcess : IAsyncDisposable
 
     public int? ProcessId => process?.Id;
 
+    /// <summary>Completes with the exit code when the process last started ends.</summary>
+    public Task<int> Exited { get; private set; } = Task.FromResult(0);
+
     /// <summary>Another process of the same deployable with the same settings, not started.</summary>
     public DeployableProcess Another(string name) => new(name, assemblyPath, environment, onOutput);
 
@@ -49,7 +53,8 @@ public sealed class DeployableProcess : IAsyncDisposable
         }
 
         // setsid puts the process in a session of its own, so a Ctrl+C in the terminal reaches only the runner,
-        // which then stops the deployables in order instead of all of them at once.
+        // which then stops the deployables in order instead of all of them at once. setpriv sets the parent-death
+        // signal (prctl PR_SET_PDEATHSIG), which exec keeps, so a runner that is killed takes its children along.
         var startInfo = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
@@ -57,6 +62,9 @@ public sealed class DeployableProcess : IAsyncDisposable
             RedirectStandardInput = true,
             WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
         };
+        startInfo.ArgumentList.Add("setpriv");
+        startInfo.ArgumentList.Add("--pdeathsig");
+        startInfo.ArgumentList.Add("KILL");
         startInfo.ArgumentList.Add("dotnet");
         startInfo.ArgumentList.Add(assemblyPath);
         foreach (var (key, value) in environment)
@@ -64,7 +72,16 @@ public sealed class DeployableProcess : IAsyncDisposable
             startInfo.Environment[key] = value;
         }
 
-        var started = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {Name}.");
+        var started = ChildSpawner.Start(startInfo);
+        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        started.EnableRaisingEvents = true;
+        started.Exited += (_, _) => exited.TrySetResult(started.ExitCode);
+        if (started.HasExited)
+        {
+            exited.TrySetResult(started.ExitCode);
+        }
+
+        Exited = exited.Task;
         started.OutputDataReceived += (_, e) => Forward(e.Data);
         started.ErrorDataReceived += (_, e) => Forward(e.Data);
         started.BeginOutputReadLine();

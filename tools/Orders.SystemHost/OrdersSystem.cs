@@ -1,4 +1,5 @@
 using System.Globalization;
+using Confluent.Kafka;
 using Npgsql;
 
 namespace Orders.SystemHost;
@@ -11,6 +12,9 @@ public sealed class OrdersSystem : IAsyncDisposable
 {
     /// <summary>The database the deployables share.</summary>
     public const string DatabaseName = "orders";
+
+    /// <summary>The topic the relay publishes to and the processor consumes.</summary>
+    public const string Topic = "microshop.order-outbox";
 
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(15);
@@ -175,6 +179,7 @@ public sealed class OrdersSystem : IAsyncDisposable
         Api.Start();
         started.Add(Api);
         await WaitForApiAsync(cancellationToken);
+        CreateTopic();
         Processor.Start();
         started.Add(Processor);
         await ForgetRelayPositionAsync(cancellationToken);
@@ -184,6 +189,27 @@ public sealed class OrdersSystem : IAsyncDisposable
         {
             Operations.Start();
             started.Add(Operations);
+        }
+    }
+
+    /// <summary>
+    /// The stand-in creates a topic on its first use, which would be the relay's first record: until then the
+    /// processor has no partitions to be assigned, and a run would not know when it consumes.
+    /// </summary>
+    private void CreateTopic()
+    {
+        // A producer's metadata request asks for auto-creation; an admin client's does not.
+        using var producer = new ProducerBuilder<Null, Null>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var deadline = DateTime.UtcNow + StartupTimeout;
+        while (admin.GetMetadata(Topic, TimeSpan.FromSeconds(5)).Topics.Single().Partitions.Count == 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The Kafka stand-in did not create {Topic}.");
+            }
         }
     }
 

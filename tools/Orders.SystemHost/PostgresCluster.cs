@@ -16,6 +16,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     private const string SuperUser = "postgres";
     private readonly string binDirectory;
     private readonly bool ownsDataDirectory;
+    private Process? watchdog;
     private bool stopped;
 
     private PostgresCluster(string binDirectory, string dataDirectory, int port, bool ownsDataDirectory)
@@ -133,6 +134,14 @@ public sealed class PostgresCluster : IAsyncDisposable
             await RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None, throwOnError: false);
         }
 
+        if (watchdog is not null)
+        {
+            watchdog.Kill(entireProcessTree: true);
+            await watchdog.WaitForExitAsync();
+            watchdog.Dispose();
+            watchdog = null;
+        }
+
         NpgsqlConnection.ClearAllPools();
         if (ownsDataDirectory && Directory.Exists(DataDirectory))
         {
@@ -149,6 +158,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             await cluster.InitialiseAsync(durable, cancellationToken);
             await cluster.StopLeftoverServerAsync(cancellationToken);
             await cluster.StartServerAsync(cancellationToken);
+            cluster.StartWatchdog();
             return cluster;
         }
         catch
@@ -226,12 +236,39 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// pg_ctl's server detaches from this process, so it would outlive a runner that is killed. The watchdog, in a
+    /// session of its own, waits for its standard input to close, which happens however this process ends, and then
+    /// stops the server. A normal dispose stops the server itself and ends the watchdog.
+    /// </summary>
+    private void StartWatchdog()
+    {
+        var startInfo = new ProcessStartInfo("setsid")
+        {
+            RedirectStandardInput = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+
+        // Its output goes nowhere: the terminal or pipe it would write to may be gone by the time it runs.
+        string[] stop = ["sh", "-c", "cat >/dev/null; exec \"$@\" >/dev/null 2>&1", "postgres-watchdog", .. Command("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"])];
+        foreach (var argument in stop)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        watchdog = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the PostgreSQL watchdog.");
+    }
+
     private Task RunAsync(string tool, string[] arguments, CancellationToken cancellationToken, bool throwOnError = true)
     {
+        var command = Command(tool, arguments);
+        return RunRawAsync(command[0], command[1..], cancellationToken, throwOnError);
+    }
+
+    private string[] Command(string tool, string[] arguments)
+    {
         var executable = Path.Combine(binDirectory, tool);
-        return IsRoot
-            ? RunRawAsync("runuser", ["-u", SuperUser, "--", executable, .. arguments], cancellationToken, throwOnError)
-            : RunRawAsync(executable, arguments, cancellationToken, throwOnError);
+        return IsRoot ? ["runuser", "-u", SuperUser, "--", executable, .. arguments] : [executable, .. arguments];
     }
 
     private static async Task RunRawAsync(

@@ -5,8 +5,8 @@ namespace Orders.Relay.Outbox;
 public static class OutboxDatabaseExtensions
 {
     /// <summary>
-    /// Registers the PostgreSQL data source on <c>ConnectionStrings:Orders</c>, the outbox reader and the relay's
-    /// position store (table <c>outbox_relay_position</c>, created on first start).
+    /// Registers the PostgreSQL data source on <c>ConnectionStrings:Orders</c>, the outbox reader and the listener for
+    /// the outbox trigger's commit notifications.
     /// </summary>
     public static IHostApplicationBuilder AddOutboxDatabase(this IHostApplicationBuilder builder)
     {
@@ -15,7 +15,8 @@ public static class OutboxDatabaseExtensions
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<OutboxReader>();
-        builder.Services.AddSingleton<RelayPositionStore>();
+        builder.Services.AddSingleton<OutboxCommitListener>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxCommitListener>());
         return builder;
     }
 }

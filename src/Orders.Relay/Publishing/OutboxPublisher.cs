@@ -24,6 +24,9 @@ internal sealed class OutboxPublisher(IProducer<byte[]?, byte[]> producer, IOpti
         return acknowledgements.Completion.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Waits until every record produced so far is acknowledged; false if some are still pending.</summary>
+    public bool Flush(TimeSpan timeout) => producer.Flush(timeout) == 0;
+
     /// <summary>Counts delivery reports; completes after the last one, faulted if any record failed.</summary>
     private sealed class BatchAcknowledgements(int count)
     {

@@ -39,6 +39,7 @@ internal sealed class RelayHost : IAsyncDisposable
             ["Relay:Name"] = name,
             ["Relay:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Relay:PollInterval"] = "00:00:00.010",
+            ["Relay:LeaseDuration"] = "00:00:02",
             ["Relay:MaxRetryDelay"] = "00:00:00.500",
         });
         if (extraSettings is not null)

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Orders.SystemHost;
+
+/// <summary>
+/// Starts child processes from one thread that lives as long as this process. Linux sends a child's parent-death
+/// signal when the thread that forked it ends, not the process; a thread-pool thread that retires would kill the
+/// child it started, so children are never forked from one.
+/// </summary>
+internal static class ChildSpawner
+{
+    private static readonly BlockingCollection<(ProcessStartInfo StartInfo, TaskCompletionSource<Process> Started)> Requests = [];
+
+    static ChildSpawner()
+    {
+        var thread = new Thread(Run) { IsBackground = true, Name = "Child process spawner" };
+        thread.Start();
+    }
+
+    public static Process Start(ProcessStartInfo startInfo)
+    {
+        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Requests.Add((startInfo, started));
+        return started.Task.GetAwaiter().GetResult();
+    }
+
+    private static void Run()
+    {
+        foreach (var (startInfo, started) in Requests.GetConsumingEnumerable())
+        {
+            try
+            {
+                started.SetResult(Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {startInfo.FileName}."));
+            }
+            catch (Exception exception)
+            {
+                started.SetException(exception);
+            }
+        }
+    }
+}
