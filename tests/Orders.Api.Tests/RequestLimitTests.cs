@@ -18,7 +18,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     public async Task A_request_over_the_limit_gets_a_503_problem_with_retry_after_and_writes_nothing()
     {
         await using var api = await StartApiAsync(maxConcurrentRequests: 1, queueLimit: 0, retryAfter: "00:00:02");
-        using var client = new ApiClient(api.CreateClient());
+        using var client = api.CreateApiClient();
         var database = new OrdersDatabase(api.ConnectionString);
         var order = await client.SubmitOrderAsync();
 
@@ -46,7 +46,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     public async Task A_request_that_finds_the_limit_reached_waits_in_the_queue_and_completes_once_a_permit_frees()
     {
         await using var api = await StartApiAsync(maxConcurrentRequests: 1, queueLimit: 1, retryAfter: "00:00:01");
-        using var client = new ApiClient(api.CreateClient());
+        using var client = api.CreateApiClient();
         var database = new OrdersDatabase(api.ConnectionString);
         var order = await client.SubmitOrderAsync();
 
@@ -75,7 +75,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     {
         // 32 running + 64 queued by default: this burst fits exactly, so not one request may be refused.
         await using var api = await StartApiAsync(new Dictionary<string, string>());
-        using var client = new ApiClient(api.CreateClient());
+        using var client = api.CreateApiClient();
         var database = new OrdersDatabase(api.ConnectionString);
 
         var responses = await Task.WhenAll(Enumerable.Range(1, 96)
