@@ -121,7 +121,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
 
         await WaitForIdleDatabaseAsync(progress, dataSource, cancellationToken);
         var maxOperations = options.Backlog / 2;
-        using var apiWriter = new ApiOrderWriter(system.ApiBaseAddress, options.Concurrency);
+        using var apiWriter = new ApiOrderWriter(system, options.Concurrency);
         var api = await MaxRateAsync(progress, dataSource, "API max rate", apiWriter, maxOperations, 100_000_000, cancellationToken);
         var sqlWriter = new SqlOrderWriter(dataSource);
         var ceiling = await MaxRateAsync(progress, dataSource, "SQL ceiling", sqlWriter, maxOperations, 200_000_000, cancellationToken);
@@ -162,7 +162,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
     private async Task WarmUpAsync(ProgressContext progress, OrdersSystem system, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var task = progress.AddTask("Warm up", maxValue: 1).IsIndeterminate();
-        using var writer = new ApiOrderWriter(system.ApiBaseAddress, 64);
+        using var writer = new ApiOrderWriter(system, 64);
         await using var tracker = new EndToEndTracker(dataSource);
         var load = new OpenLoopLoad(writer, options.Workload, tracker);
         await load.RunAsync(Math.Min(options.Rate, 200), TimeSpan.FromSeconds(options.Quick ? 3 : 10), 900_000_000, cancellationToken);
@@ -192,7 +192,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         CancellationToken cancellationToken)
     {
         var task = progress.AddTask("Steady load", maxValue: options.Duration.TotalSeconds);
-        using var writer = new ApiOrderWriter(system.ApiBaseAddress, 256);
+        using var writer = new ApiOrderWriter(system, 256);
         await using var tracker = new EndToEndTracker(dataSource);
         await using var monitor = new LagMonitor(relayLag, processorLag, tracker);
         await using var profile = new WaitProfile(dataSource);

@@ -26,7 +26,7 @@ internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort)
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown option '{args[i]}'. Usage: dotnet run --project tools/Orders.LocalRun [-- [--demo] [--api-port N] [--pg-port N]]");
+                        $"Unknown option '{args[i]}'. Usage: dotnet run --project tools/Orders.LocalRun [-- [--demo] [--api-port N] [--pg-port N]], or -- token SCOPE...");
             }
         }
 

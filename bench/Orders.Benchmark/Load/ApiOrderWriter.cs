@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Orders.SystemHost;
 
 namespace Orders.Benchmark.Load;
 
@@ -20,7 +21,7 @@ internal sealed class ApiOrderWriter : IOrderWriter, IDisposable
     private readonly HttpClient http;
     private readonly ConcurrentDictionary<string, long> failures = new();
 
-    public ApiOrderWriter(Uri baseAddress, int connections)
+    public ApiOrderWriter(OrdersSystem system, int connections)
     {
         var handler = new SocketsHttpHandler
         {
@@ -28,7 +29,10 @@ internal sealed class ApiOrderWriter : IOrderWriter, IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(5),
         };
-        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        http = new HttpClient(handler) { BaseAddress = system.ApiBaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        // One client with every scope, as a storefront, payment service and warehouse together would be.
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer", system.Tokens.Mint("benchmark", DevelopmentTokens.AllScopes));
     }
 
     /// <summary>Failed requests by reason: the status code, or the exception type when no answer came.</summary>

@@ -11,7 +11,7 @@ namespace Orders.Processor.OrdersApi;
 /// to get one throws, so the request that needed it fails and is retried like any other (a timeout stays due).
 /// </summary>
 internal sealed class OrdersApiTokenSource(
-    IHttpClientFactory httpClients, IOptions<OrdersApiTokenOptions> options, TimeProvider time)
+    IHttpClientFactory httpClients, IOptions<OrdersApiTokenOptions> options, TimeProvider time) : IDisposable
 {
     /// <summary>The named client that talks to the token endpoint (not through the token handler).</summary>
     public const string TokenClientName = "orders-api-token";
@@ -39,8 +39,8 @@ internal sealed class OrdersApiTokenSource(
             var (value, lifetime) = string.IsNullOrEmpty(settings.DevelopmentSigningKey)
                 ? await RequestAsync(settings, cancellationToken)
                 : (MintDevelopmentToken(settings), DevelopmentLifetime);
-            // Never cache past half the lifetime, so a short-lived token is still replaced before it runs out.
-            var margin = TimeSpan.FromTicks(Math.Max(settings.RefreshBeforeExpiry.Ticks, lifetime.Ticks / 2));
+            // A token shorter-lived than twice the margin is replaced at half its life instead, so it is used at all.
+            var margin = TimeSpan.FromTicks(Math.Min(settings.RefreshBeforeExpiry.Ticks, lifetime.Ticks / 2));
             current = new CachedToken(value, time.GetUtcNow() + lifetime - margin);
             return value;
         }
@@ -58,6 +58,8 @@ internal sealed class OrdersApiTokenSource(
             current = null;
         }
     }
+
+    public void Dispose() => gate.Dispose();
 
     private async Task<(string Value, TimeSpan Lifetime)> RequestAsync(OrdersApiTokenOptions settings, CancellationToken cancellationToken)
     {
