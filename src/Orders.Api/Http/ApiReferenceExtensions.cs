@@ -27,8 +27,8 @@ public static class ApiReferenceExtensions
         var configuration = app.ServiceProvider.GetRequiredService<IConfiguration>();
         if (configuration.GetValue(EnabledSetting, !environment.IsProduction()))
         {
-            app.MapOpenApi().AllowAnonymous();
-            app.MapScalarApiReference().AllowAnonymous();
+            app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
+            app.MapScalarApiReference().AllowAnonymous().DisableRateLimiting();
         }
 
         return app;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Orders.Api.Auth;
 using Orders.Api.Data;
-using Orders.Api.Http;
 using Orders.Api.Idempotency;
 
 namespace Orders.Api.Orders;
@@ -18,7 +17,7 @@ public static class OrderEndpoints
     {
         var orders = app.MapGroup("/orders")
             .WithTags("Orders")
-            .RequireRateLimiting(RequestLimitExtensions.PolicyName)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         orders.MapPost("/", SubmitAsync)
