@@ -52,4 +52,11 @@ public sealed class KafkaOptions
     /// the local run and the tests set it low.
     /// </summary>
     public TimeSpan FetchWaitMax { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Further librdkafka properties, e.g. <c>Kafka:Consumer:security.protocol</c>, <c>Kafka:Consumer:sasl.mechanism</c>,
+    /// <c>Kafka:Consumer:sasl.username</c>, <c>Kafka:Consumer:sasl.password</c>. They apply to the consumer and to the
+    /// dead-letter producer, which reach the same cluster with the same identity.
+    /// </summary>
+    public Dictionary<string, string> Consumer { get; init; } = [];
 }

@@ -37,6 +37,11 @@ public sealed class OrderEventsConsumer(
             Acks = Acks.All,
             EnableIdempotence = true,
         };
+        foreach (var (key, value) in settings.Consumer)
+        {
+            producerConfig.Set(key, value);
+        }
+
         using var producer = new ProducerBuilder<byte[], byte[]>(producerConfig)
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, error.Code.ToString(), error.Reason))
             .Build();
@@ -55,6 +60,11 @@ public sealed class OrderEventsConsumer(
             TopicMetadataRefreshIntervalMs = 5000,
             FetchWaitMaxMs = (int)settings.FetchWaitMax.TotalMilliseconds,
         };
+        foreach (var (key, value) in settings.Consumer)
+        {
+            consumerConfig.Set(key, value);
+        }
+
         using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig)
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, error.Code.ToString(), error.Reason))
             .SetPartitionsAssignedHandler((_, partitions) => Assign(partitions, context))
