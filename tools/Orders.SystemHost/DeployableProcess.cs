@@ -32,6 +32,9 @@ public sealed class DeployableProcess : IAsyncDisposable
 
     public int? ProcessId => process?.Id;
 
+    /// <summary>Another process of the same deployable with the same settings, not started.</summary>
+    public DeployableProcess Another(string name) => new(name, assemblyPath, environment, onOutput);
+
     /// <summary>Starts the process; fails if it is already running.</summary>
     public void Start()
     {
