@@ -26,10 +26,10 @@ public sealed class OrdersApiTokenTests
         using var host = Build(ClientCredentials());
         var api = host.Services.GetRequiredService<OrdersApiClient>();
 
-        await api.RequestCancellationAsync(Guid.NewGuid(), "payment-timeout", CancellationToken.None);
-        await api.RequestCancellationAsync(Guid.NewGuid(), "payment-timeout", CancellationToken.None);
+        await api.RequestCancellationAsync(Guid.NewGuid(), 1, "payment-timeout", CancellationToken.None);
+        await api.RequestCancellationAsync(Guid.NewGuid(), 1, "payment-timeout", CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(299));
-        await api.RequestCancellationAsync(Guid.NewGuid(), "payment-timeout", CancellationToken.None);
+        await api.RequestCancellationAsync(Guid.NewGuid(), 1, "payment-timeout", CancellationToken.None);
 
         Assert.Single(tokenRequests);
         Assert.Contains("grant_type=client_credentials", tokenRequests.Single(), StringComparison.Ordinal);
@@ -43,9 +43,9 @@ public sealed class OrdersApiTokenTests
         using var host = Build(ClientCredentials());
         var api = host.Services.GetRequiredService<OrdersApiClient>();
 
-        await api.RequestCancellationAsync(Guid.NewGuid(), "payment-timeout", CancellationToken.None);
+        await api.RequestCancellationAsync(Guid.NewGuid(), 1, "payment-timeout", CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(541));
-        await api.RequestCancellationAsync(Guid.NewGuid(), "payment-timeout", CancellationToken.None);
+        await api.RequestCancellationAsync(Guid.NewGuid(), 1, "payment-timeout", CancellationToken.None);
 
         Assert.Equal(2, tokenRequests.Count);
         Assert.Equal(["Bearer token-1", "Bearer token-2"], apiAuthorizations);
@@ -58,7 +58,7 @@ public sealed class OrdersApiTokenTests
             authorization == "Bearer token-1" ? HttpStatusCode.Unauthorized : HttpStatusCode.OK);
         var api = host.Services.GetRequiredService<OrdersApiClient>();
 
-        var outcome = await api.RequestCancellationAsync(Guid.NewGuid(), "payment-timeout", CancellationToken.None);
+        var outcome = await api.RequestCancellationAsync(Guid.NewGuid(), 1, "payment-timeout", CancellationToken.None);
 
         Assert.True(outcome.Accepted);
         Assert.Equal(["Bearer token-1", "Bearer token-2"], apiAuthorizations);
@@ -71,7 +71,7 @@ public sealed class OrdersApiTokenTests
         var api = host.Services.GetRequiredService<OrdersApiClient>();
 
         var failure = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            api.RequestCancellationAsync(Guid.NewGuid(), "payment-timeout", CancellationToken.None));
+            api.RequestCancellationAsync(Guid.NewGuid(), 1, "payment-timeout", CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.Unauthorized, failure.StatusCode);
     }
@@ -83,7 +83,7 @@ public sealed class OrdersApiTokenTests
         var api = host.Services.GetRequiredService<OrdersApiClient>();
 
         await Assert.ThrowsAsync<HttpRequestException>(() =>
-            api.RequestCancellationAsync(Guid.NewGuid(), "payment-timeout", CancellationToken.None));
+            api.RequestCancellationAsync(Guid.NewGuid(), 1, "payment-timeout", CancellationToken.None));
 
         Assert.Empty(apiAuthorizations);
     }
@@ -97,7 +97,7 @@ public sealed class OrdersApiTokenTests
         });
         var api = host.Services.GetRequiredService<OrdersApiClient>();
 
-        await api.RequestCancellationAsync(Guid.NewGuid(), "payment-timeout", CancellationToken.None);
+        await api.RequestCancellationAsync(Guid.NewGuid(), 1, "payment-timeout", CancellationToken.None);
 
         var token = new JsonWebToken(apiAuthorizations.Single()!["Bearer ".Length..]);
         Assert.Equal(DevelopmentTokens.Issuer, token.Issuer);
