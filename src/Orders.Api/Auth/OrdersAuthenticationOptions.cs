@@ -10,7 +10,7 @@ public sealed class OrdersAuthenticationOptions
 {
     public const string SectionName = "Authentication";
 
-    /// <summary>The issuer whose tokens are trusted that development tokens carry.</summary>
+    /// <summary>The issuer of development tokens (what <c>iss</c> must say when the development key signs them).</summary>
     public const string DevelopmentIssuer = "orders-development";
 
     /// <summary>
