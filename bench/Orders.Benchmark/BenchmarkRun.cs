@@ -126,7 +126,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
 
         await MaxRatePhase.WaitForIdleDatabaseAsync(context, cancellationToken);
         var maxOperations = options.Backlog / 2;
-        using var apiWriter = new ApiOrderWriter(system.ApiBaseAddress, options.Concurrency);
+        using var apiWriter = new ApiOrderWriter(system, options.Concurrency);
         var api = await MaxRatePhase.RunAsync(context, "API max rate", apiWriter, maxOperations, 100_000_000, cancellationToken);
         var sqlWriter = new SqlOrderWriter(dataSource);
         var ceiling = await MaxRatePhase.RunAsync(context, "SQL ceiling", sqlWriter, maxOperations, 200_000_000, cancellationToken);

@@ -1,3 +1,4 @@
+using Orders.Api.Auth;
 using Orders.Api.Data;
 using Orders.Api.Http;
 using Orders.Api.Orders;
@@ -6,12 +7,16 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddOrdersDatabase();
 builder.AddOrders();
 builder.AddProblemResponses();
+builder.AddOrdersAuthentication();
 builder.AddRequestLimits();
 builder.AddApiReference();
 
 var app = builder.Build();
-// First in the pipeline, so that every error below it, the body limit included, leaves as problem+json.
+// First in the pipeline, so that every error below it, the body limit and refused tokens included, leaves as problem+json.
 app.UseProblemResponses();
+// Before the limits, so that they are counted per authenticated client; a refused request never reaches an endpoint.
+app.UseAuthentication();
+app.UseAuthorization();
 // Before the endpoints, so that excess order requests are refused before they take memory or a database connection.
 app.UseRequestLimits();
 app.MapOrders();

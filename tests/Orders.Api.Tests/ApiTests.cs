@@ -14,7 +14,7 @@ public abstract class ApiTests(ApiFixture fixture) : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Api = await fixture.ApiForAsync(GetType());
-        Client = new ApiClient(Api.CreateClient());
+        Client = Api.CreateApiClient();
         Database = new OrdersDatabase(Api.ConnectionString);
     }
 

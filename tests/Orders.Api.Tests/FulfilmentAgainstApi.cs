@@ -43,6 +43,8 @@ public sealed class FulfilmentAgainstApi : IAsyncDisposable
             ["Fulfilment:PaymentTimeout"] = TimeSpan.FromHours(1).ToString(),
             ["Fulfilment:ShipmentTimeout"] = TimeSpan.FromHours(1).ToString(),
             ["OrdersApi:BaseAddress"] = "http://localhost/",
+            // The processor signs its own token (scope orders.cancel.payment-timeout) with the key this API trusts.
+            ["OrdersApi:Token:DevelopmentSigningKey"] = api.Tokens.SigningKey,
         });
         builder.Logging.ClearProviders();
         builder.AddFulfilment();

@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
+using Orders.SystemHost;
 
 namespace Orders.Api.Tests;
 
 /// <summary>
 /// The API in memory, on the database given by connection string, migrated at start-up, with optional further settings
-/// (configuration keys such as <c>RequestLimits:QueueLimit</c>).
+/// (configuration keys such as <c>RequestLimits:QueueLimit</c>). It trusts tokens of <see cref="Tokens"/>, a development
+/// key of its own; <see cref="CreateApiClient"/> gives a client whose token has the scopes asked for.
 /// </summary>
 public sealed class OrdersApiFactory(
     string connectionString, bool migrateOnStartup = true, IReadOnlyDictionary<string, string>? settings = null)
@@ -14,11 +16,23 @@ public sealed class OrdersApiFactory(
 {
     public string ConnectionString { get; } = connectionString;
 
+    public DevelopmentTokens Tokens { get; } = DevelopmentTokens.CreateRandom();
+
+    /// <summary>A client of the API whose token (for <paramref name="clientId"/>) grants <paramref name="scopes"/>, by default all.</summary>
+    public ApiClient CreateApiClient(IEnumerable<string>? scopes = null, string clientId = "test-client")
+    {
+        var http = CreateClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", Tokens.Mint(clientId, scopes ?? DevelopmentTokens.AllScopes));
+        return new ApiClient(http);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Configuration is the seam: a Testcontainers database would be handed over the same way.
         builder.UseSetting("ConnectionStrings:Orders", ConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", migrateOnStartup ? "true" : "false");
+        builder.UseSetting("Authentication:DevelopmentSigningKey", Tokens.SigningKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -18,7 +18,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     public async Task A_request_over_the_limit_gets_a_503_problem_with_retry_after_and_writes_nothing()
     {
         await using var api = await StartApiAsync(maxConcurrentRequests: 1, queueLimit: 0, retryAfter: "00:00:02");
-        using var client = new ApiClient(api.CreateClient());
+        using var client = api.CreateApiClient();
         var database = new OrdersDatabase(api.ConnectionString);
         var order = await client.SubmitOrderAsync();
 
@@ -46,7 +46,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     public async Task A_request_that_finds_the_limit_reached_waits_in_the_queue_and_completes_once_a_permit_frees()
     {
         await using var api = await StartApiAsync(maxConcurrentRequests: 1, queueLimit: 1, retryAfter: "00:00:01");
-        using var client = new ApiClient(api.CreateClient());
+        using var client = api.CreateApiClient();
         var database = new OrdersDatabase(api.ConnectionString);
         var order = await client.SubmitOrderAsync();
 
@@ -73,20 +73,92 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     [Fact]
     public async Task With_the_default_limits_a_burst_that_fills_every_slot_and_the_queue_is_served_in_full()
     {
-        // 32 running + 64 queued by default: this burst fits exactly, so not one request may be refused.
+        // 32 running + 64 queued by default: this burst from four clients (24 each, within a client's 16 + 32) fits
+        // exactly, so not one request may be refused.
         await using var api = await StartApiAsync(new Dictionary<string, string>());
-        using var client = new ApiClient(api.CreateClient());
+        var clients = Enumerable.Range(0, 4).Select(n => api.CreateApiClient(clientId: $"burst-{n}")).ToArray();
         var database = new OrdersDatabase(api.ConnectionString);
 
         var responses = await Task.WhenAll(Enumerable.Range(1, 96)
-            .Select(userId => client.PostAsync("/orders", ApiClient.Submission(userId: 1000 + userId))));
+            .Select(userId => clients[userId % 4].PostAsync("/orders", ApiClient.Submission(userId: 1000 + userId))));
 
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
         Assert.Equal(96, await database.CountAsync("SELECT count(*) FROM orders WHERE user_id > 1000"));
         Assert.Equal(96, await database.CountAsync("SELECT count(*) FROM outbox WHERE user_id > 1000"));
-        foreach (var response in responses)
+        foreach (var disposable in responses.Cast<IDisposable>().Concat(clients))
         {
-            response.Dispose();
+            disposable.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_client_at_its_own_limit_gets_a_429_problem_while_another_client_is_served()
+    {
+        await using var api = await StartApiAsync(new Dictionary<string, string>
+        {
+            ["RequestLimits:MaxConcurrentRequestsPerClient"] = "1",
+            ["RequestLimits:QueueLimitPerClient"] = "0",
+            ["RequestLimits:RetryAfter"] = "00:00:03",
+        });
+        using var greedy = api.CreateApiClient(clientId: "greedy");
+        using var other = api.CreateApiClient(clientId: "other");
+        var database = new OrdersDatabase(api.ConnectionString);
+        var order = await greedy.SubmitOrderAsync();
+
+        await using var held = await HoldOnlyPermitAsync(greedy, database, order);
+        using var refused = await greedy.PostAsync("/orders", ApiClient.Submission(userId: 778));
+        var problem = await ApiClient.ReadProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.Equal(TimeSpan.FromSeconds(3), refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("client", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        var served = await other.SubmitOrderAsync(userId: 779);
+
+        await held.ReleaseAsync();
+        Assert.Equal(0, await database.CountAsync("SELECT count(*) FROM orders WHERE user_id = 778"));
+        Assert.Single(await database.OutboxAsync(served.Id));
+    }
+
+    [Fact]
+    public async Task Many_connections_trickling_a_body_take_no_slot_so_a_normal_request_is_served()
+    {
+        // Two slots and no queue: were bodies read after taking a slot, two slow senders would refuse everyone. Raw
+        // sockets on Kestrel, because the in-memory test server hands a request over only once its body is complete.
+        await using var api = new OrdersApiFactory(
+            await fixture.Postgres.CreateDatabaseAsync(),
+            settings: new Dictionary<string, string>
+            {
+                ["RequestLimits:MaxConcurrentRequests"] = "2",
+                ["RequestLimits:QueueLimit"] = "0",
+            });
+        api.UseKestrel(0);
+        using var normal = api.CreateApiClient(clientId: "normal");
+        var server = normal.Http.BaseAddress!;
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(ApiClient.Submission(userId: 781), ApiClient.Json);
+        var slow = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            for (var n = 0; n < 20; n++)
+            {
+                var connection = new System.Net.Sockets.TcpClient();
+                slow.Add(connection);
+                await connection.ConnectAsync(server.Host, server.Port);
+                var head = $"POST /orders HTTP/1.1\r\nHost: {server.Authority}\r\n" +
+                    $"Authorization: Bearer {api.Tokens.Mint($"slow-{n}", ["orders.submit"])}\r\n" +
+                    $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n";
+                await connection.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+                await connection.GetStream().WriteAsync(body.AsMemory(0, 10));
+            }
+
+            // With the fix the slow requests wait before the limits whatever the timing; without it, two of them
+            // would hold both slots by the time these two arrive.
+            var served = await normal.SubmitOrderAsync(userId: 780);
+            var again = await normal.SubmitOrderAsync(userId: 780);
+
+            Assert.Single(await new OrdersDatabase(api.ConnectionString).OutboxAsync(served.Id));
+            Assert.Single(await new OrdersDatabase(api.ConnectionString).OutboxAsync(again.Id));
+        }
+        finally
+        {
+            slow.ForEach(c => c.Dispose());
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class CrashRecoveryTests(SystemFixture fixture) : IAsyncDisposable
 {
     private const int OrderCount = 40;
     private static readonly TimeSpan FlowTimeout = TimeSpan.FromSeconds(90);
-    private readonly OrdersClient client = new(fixture.System.ApiBaseAddress);
+    private readonly OrdersClient client = new(fixture.System);
     private readonly Database database = new(fixture.System.ConnectionString);
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Orders.EndToEnd.Tests;
 public sealed class OrderFlowTests(SystemFixture fixture) : IAsyncDisposable
 {
     private static readonly TimeSpan FlowTimeout = TimeSpan.FromSeconds(60);
-    private readonly OrdersClient client = new(fixture.System.ApiBaseAddress);
+    private readonly OrdersClient client = new(fixture.System);
     private readonly Database database = new(fixture.System.ConnectionString);
 
     [Fact]

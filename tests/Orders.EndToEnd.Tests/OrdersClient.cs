@@ -1,14 +1,22 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Orders.SystemHost;
 using Xunit;
 
 namespace Orders.EndToEnd.Tests;
 
-/// <summary>Talks to the API the way an upstream service does: JSON over HTTP.</summary>
-internal sealed class OrdersClient(Uri baseAddress) : IDisposable
+/// <summary>Talks to the API the way an upstream service does: JSON over HTTP, with a bearer token.</summary>
+internal sealed class OrdersClient : IDisposable
 {
-    private readonly HttpClient http = new() { BaseAddress = baseAddress };
+    private readonly HttpClient http;
+
+    public OrdersClient(OrdersSystem system)
+    {
+        http = new HttpClient { BaseAddress = system.ApiBaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", system.Tokens.Mint("end-to-end-tests", DevelopmentTokens.AllScopes));
+    }
 
     public async Task<(Guid Id, decimal Total)> SubmitAsync(long userId)
     {

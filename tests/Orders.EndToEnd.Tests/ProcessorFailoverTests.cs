@@ -12,7 +12,7 @@ public sealed class ProcessorFailoverTests(SystemFixture fixture) : IAsyncDispos
 {
     private const int OrderCount = 40;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private readonly OrdersClient client = new(fixture.System.ApiBaseAddress);
+    private readonly OrdersClient client = new(fixture.System);
     private readonly Database database = new(fixture.System.ConnectionString);
 
     [Fact]

@@ -48,6 +48,7 @@ internal sealed class ProcessorHost : IAsyncDisposable
             ["Fulfilment:PaymentTimeout"] = (paymentTimeout ?? TimeSpan.FromHours(1)).ToString(),
             ["Fulfilment:ShipmentTimeout"] = (shipmentTimeout ?? TimeSpan.FromHours(1)).ToString(),
             ["OrdersApi:BaseAddress"] = "http://orders-api.test/",
+            ["OrdersApi:Token:DevelopmentSigningKey"] = Orders.SystemHost.DevelopmentTokens.CreateRandom().SigningKey,
             ["Scheduling:IdleWaitTime"] = "00:00:01",
             ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
             ["Scheduling:PollInterval"] = "00:00:00.100",

@@ -25,6 +25,9 @@ internal static class Demo
     public static async Task RunAsync(OrdersSystem system, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = system.ApiBaseAddress };
+        // The demo plays the storefront, the payment service and the warehouse at once.
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", system.Tokens.Mint("local-demo", DevelopmentTokens.AllScopes));
         Plan[] plans = [Plan.Deliver, Plan.Deliver, Plan.Ship, Plan.Pay, Plan.Cancel, Plan.LeaveUnpaid];
         var orders = new Dictionary<Guid, (Plan Plan, string Label)>();
         for (var i = 0; i < plans.Length; i++)

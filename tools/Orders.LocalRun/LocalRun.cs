@@ -65,6 +65,7 @@ internal static class LocalRun
                     StartOperations = true,
                     OperationsPort = LocalRunOptions.OperationsPort,
                     PaymentTimeout = options.Demo ? DemoPaymentTimeout : null,
+                    Tokens = DevelopmentTokens.LoadOrCreate(TokenCommand.SigningKeyPath(root)),
                     ExtraSettings = new Dictionary<string, string>
                     {
                         ["Logging__Console__FormatterName"] = "simple",
@@ -159,8 +160,9 @@ internal static class LocalRun
             $"  PostgreSQL      {psql}",
             "  Saga table      SELECT correlation_id, current_state, last_sequence, updated_at",
             "                  FROM fulfilment.order_state ORDER BY updated_at DESC LIMIT 10;",
-            "  Submit an order",
-            $"    curl -s -X POST {api}/orders -H 'Content-Type: application/json' \\",
+            "  Submit an order (the token command prints a token the API accepts, for the scopes named)",
+            "    TOKEN=$(dotnet run --project tools/Orders.LocalRun -- token orders.submit orders.read)",
+            $"    curl -s -X POST {api}/orders -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\",
             "      -d '{\"userId\":42,\"currency\":\"EUR\",\"lines\":[{\"sku\":\"BOOK-1\",\"quantity\":2,\"unitPrice\":12.50}]}'",
             "",
         ];

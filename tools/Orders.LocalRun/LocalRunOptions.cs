@@ -31,7 +31,7 @@ internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort,
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown option '{args[i]}'. Usage: dotnet run --project tools/Orders.LocalRun [-- [--demo] [--api-port N] [--pg-port N] [--data-dir FOLDER]]");
+                        $"Unknown option '{args[i]}'. Usage: dotnet run --project tools/Orders.LocalRun [-- [--demo] [--api-port N] [--pg-port N] [--data-dir FOLDER]], or -- token SCOPE...");
             }
         }
 

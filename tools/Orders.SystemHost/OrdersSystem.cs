@@ -20,8 +20,10 @@ public sealed class OrdersSystem : IAsyncDisposable
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(15);
     private readonly List<DeployableProcess> started = [];
 
-    private OrdersSystem(PostgresCluster postgres, KafkaStandIn kafka, string connectionString, Uri apiBaseAddress)
+    private OrdersSystem(
+        PostgresCluster postgres, KafkaStandIn kafka, string connectionString, Uri apiBaseAddress, DevelopmentTokens tokens)
     {
+        Tokens = tokens;
         Postgres = postgres;
         Kafka = kafka;
         ConnectionString = connectionString;
@@ -36,6 +38,9 @@ public sealed class OrdersSystem : IAsyncDisposable
     public string ConnectionString { get; }
 
     public Uri ApiBaseAddress { get; }
+
+    /// <summary>Mints access tokens the running API accepts.</summary>
+    public DevelopmentTokens Tokens { get; }
 
     public DeployableProcess Api { get; private set; } = null!;
 
@@ -60,7 +65,7 @@ public sealed class OrdersSystem : IAsyncDisposable
             var connectionString = await postgres.EnsureDatabaseAsync(DatabaseName, cancellationToken);
             kafka = KafkaStandIn.Start(options.KafkaBrokers);
             var apiBase = new Uri($"http://127.0.0.1:{options.ApiPort ?? LoopbackPort.Free()}");
-            var system = new OrdersSystem(postgres, kafka, connectionString, apiBase);
+            var system = new OrdersSystem(postgres, kafka, connectionString, apiBase, options.Tokens);
             try
             {
                 system.CreateProcesses(options);
@@ -133,6 +138,7 @@ public sealed class OrdersSystem : IAsyncDisposable
         var processor = new Dictionary<string, string>(common)
         {
             ["OrdersApi__BaseAddress"] = ApiBaseAddress.ToString(),
+            ["OrdersApi__Token__DevelopmentSigningKey"] = Tokens.SigningKey,
 
             // The stand-in holds an empty fetch for the whole wait, which a real broker cuts short when a record arrives.
             ["Kafka__FetchWaitMax"] = "00:00:00.005",
@@ -150,7 +156,11 @@ public sealed class OrdersSystem : IAsyncDisposable
             processor["Fulfilment__ShipmentTimeout"] = shipment.ToString("c", CultureInfo.InvariantCulture);
         }
 
-        var api = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = ApiBaseAddress.ToString() };
+        var api = new Dictionary<string, string>(common)
+        {
+            ["ASPNETCORE_URLS"] = ApiBaseAddress.ToString(),
+            ["Authentication__DevelopmentSigningKey"] = Tokens.SigningKey,
+        };
 
         Api = Create("api", "Orders.Api", api);
         Processor = Create("processor", "Orders.Processor", processor);

@@ -33,6 +33,11 @@ public sealed class OrdersSystemOptions
     /// <summary>The saga's shipment deadline (<c>Fulfilment:ShipmentTimeout</c>); <c>null</c> keeps the default.</summary>
     public TimeSpan? ShipmentTimeout { get; init; }
 
+    /// <summary>
+    /// The development signing key the API trusts and the processor signs its own tokens with; a fresh one by default.
+    /// </summary>
+    public DevelopmentTokens Tokens { get; init; } = DevelopmentTokens.CreateRandom();
+
     /// <summary>Extra settings given to every deployable, as <c>Section__Key</c> environment variables.</summary>
     public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
 

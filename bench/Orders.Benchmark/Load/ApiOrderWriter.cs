@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Orders.SystemHost;
 
 namespace Orders.Benchmark.Load;
 
@@ -17,10 +18,14 @@ internal sealed class ApiOrderWriter : IOrderWriter, IDisposable
     public const decimal OrderTotal = 28.99m;
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+    /// <summary>Enough clients that their limits (16 running, 32 queued each by default) exceed the 256 connections used.</summary>
+    private const int Clients = 8;
+
     private readonly HttpClient http;
+    private readonly AuthenticationHeaderValue[] tokens;
     private readonly ConcurrentDictionary<string, long> failures = new();
 
-    public ApiOrderWriter(Uri baseAddress, int connections)
+    public ApiOrderWriter(OrdersSystem system, int connections)
     {
         var handler = new SocketsHttpHandler
         {
@@ -28,7 +33,12 @@ internal sealed class ApiOrderWriter : IOrderWriter, IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(5),
         };
-        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        http = new HttpClient(handler) { BaseAddress = system.ApiBaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        // Several upstream clients, as in production, so the API's limits per client do not bound the load: each order
+        // is sent by one of them, with every scope (storefront, payment service and warehouse in one).
+        tokens = Enumerable.Range(1, Clients)
+            .Select(n => new AuthenticationHeaderValue("Bearer", system.Tokens.Mint($"benchmark-{n}", DevelopmentTokens.AllScopes)))
+            .ToArray();
     }
 
     /// <summary>Failed requests by reason: the status code, or the exception type when no answer came.</summary>
@@ -41,7 +51,9 @@ internal sealed class ApiOrderWriter : IOrderWriter, IDisposable
         content.Headers.ContentType = Json;
         try
         {
-            using var response = await http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content };
+            request.Headers.Authorization = tokens[order.UserId % Clients];
+            using var response = await http.SendAsync(request, cancellationToken);
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var receivedAt = DateTimeOffset.UtcNow;
             if (response.StatusCode != expected)

@@ -19,7 +19,7 @@ internal static class SteadyPhase
     {
         var options = context.Options;
         var task = context.Progress.AddTask("Steady load", maxValue: options.Duration.TotalSeconds);
-        using var writer = new ApiOrderWriter(context.System.ApiBaseAddress, 256);
+        using var writer = new ApiOrderWriter(context.System, 256);
         await using var tracker = new EndToEndTracker(context.DataSource);
         await using var monitor = new LagMonitor(relayLag, processorLag, tracker);
         await using var profile = new WaitProfile(context.DataSource);

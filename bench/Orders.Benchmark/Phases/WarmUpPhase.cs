@@ -12,7 +12,7 @@ internal static class WarmUpPhase
     {
         var options = context.Options;
         var task = context.Progress.AddTask("Warm up", maxValue: 1).IsIndeterminate();
-        using var writer = new ApiOrderWriter(context.System.ApiBaseAddress, 64);
+        using var writer = new ApiOrderWriter(context.System, 64);
         await using var tracker = new EndToEndTracker(context.DataSource);
         var load = new OpenLoopLoad(writer, options.Workload, tracker);
         await load.RunAsync(Math.Min(options.Rate, 200), TimeSpan.FromSeconds(options.Quick ? 3 : 10), 900_000_000, cancellationToken);

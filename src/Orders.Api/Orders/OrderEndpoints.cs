@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Orders.Api.Auth;
 using Orders.Api.Data;
-using Orders.Api.Http;
 using Orders.Api.Idempotency;
 
 namespace Orders.Api.Orders;
@@ -17,13 +17,14 @@ public static class OrderEndpoints
     {
         var orders = app.MapGroup("/orders")
             .WithTags("Orders")
-            .RequireRateLimiting(RequestLimitExtensions.PolicyName)
             .AddEndpointFilter(RefuseRepeatedIdempotencyKey)
             .AddEndpointFilter(TagWithVersion)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         orders.MapPost("/", SubmitAsync)
             .WithName("SubmitOrder")
+            .RequireAuthorization(OrderScopes.Submit)
             .WithSummary("Submit an order")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -31,19 +32,23 @@ public static class OrderEndpoints
 
         orders.MapGet("/{id:guid}", GetAsync)
             .WithName("GetOrder")
+            .RequireAuthorization(OrderScopes.Read)
             .WithSummary("Read an order")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         orders.MapGet("/", ListAsync)
             .WithName("ListOrders")
+            .RequireAuthorization(OrderScopes.Read)
             .WithSummary("List a customer's orders, newest first, one page at a time")
             .ProducesValidationProblem();
 
-        MapChange(orders.MapPost("/{id:guid}/payment", PayAsync), "PayOrder", "Record the payment of the order total");
-        MapChange(orders.MapPost("/{id:guid}/shipment", ShipAsync), "ShipOrder", "Record that a paid order left");
-        MapChange(orders.MapPost("/{id:guid}/delivery", DeliverAsync), "DeliverOrder", "Record that a shipped order arrived");
+        MapChange(orders.MapPost("/{id:guid}/payment", PayAsync).RequireAuthorization(OrderScopes.Pay), "PayOrder", "Record the payment of the order total");
+        MapChange(orders.MapPost("/{id:guid}/shipment", ShipAsync).RequireAuthorization(OrderScopes.Fulfil), "ShipOrder", "Record that a paid order left");
+        MapChange(orders.MapPost("/{id:guid}/delivery", DeliverAsync).RequireAuthorization(OrderScopes.Fulfil), "DeliverOrder", "Record that a shipped order arrived");
         MapChange(
-            orders.MapPost("/{id:guid}/cancellation", CancelAsync),
+            orders.MapPost("/{id:guid}/cancellation", CancelAsync)
+                .RequireAuthorization(AuthExtensions.CancellationPolicy)
+                .AddEndpointFilter<PaymentTimeoutCancellationFilter>(),
             "CancelOrder",
             "Cancel an order that has not shipped");
         return app;

@@ -17,9 +17,14 @@ public sealed partial class ComposeFileTests
     public void Every_password_in_the_compose_file_comes_from_the_env_file_and_is_required()
     {
         var passwords = Password().Matches(Compose).Select(match => match.Groups["value"].Value).ToList();
+        var required = RequiredVariable().Matches(Compose).Select(match => match.Groups["name"].Value).ToHashSet();
 
         Assert.NotEmpty(passwords);
-        Assert.All(passwords, value => Assert.Matches(@"^\$\{\w+:\?", value));
+        // Either required right there, or a plain reference to a variable that is required elsewhere in the file.
+        Assert.All(passwords, value => Assert.True(
+            Regex.IsMatch(value, @"^\$\{\w+:\?") || Regex.Match(value, @"^\$\{(?<name>\w+)\}$") is { Success: true } plain
+                && required.Contains(plain.Groups["name"].Value),
+            value));
     }
 
     [Fact]
@@ -47,7 +52,35 @@ public sealed partial class ComposeFileTests
         }
     }
 
-    [GeneratedRegex(@"(?:PASSWORD:|Password=)\s*(?<value>\S+)")]
+    [Fact]
+    public void The_connect_rest_api_is_not_published_and_kafka_ui_needs_a_login()
+    {
+        var connect = Compose[Compose.IndexOf("\n  connect:", StringComparison.Ordinal)..Compose.IndexOf("\n  connect-register:", StringComparison.Ordinal)];
+
+        Assert.DoesNotContain("ports:", connect, StringComparison.Ordinal);
+        Assert.DoesNotContain("8083:8083", Compose, StringComparison.Ordinal);
+        Assert.Contains("AUTH_TYPE: LOGIN_FORM", Compose, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_component_logs_in_to_postgres_as_the_superuser_and_every_kafka_client_uses_sasl()
+    {
+        Assert.DoesNotContain("Username=${POSTGRES_USER", Compose, StringComparison.Ordinal);
+        foreach (var role in new[] { "orders_api", "orders_processor", "orders_relay" })
+        {
+            Assert.Contains($"Username={role};", Compose, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: INTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:SASL_PLAINTEXT", Compose, StringComparison.Ordinal);
+        Assert.Contains("Kafka__Producer__security.protocol: SASL_PLAINTEXT", Compose, StringComparison.Ordinal);
+        Assert.Contains("Kafka__Consumer__security.protocol: SASL_PLAINTEXT", Compose, StringComparison.Ordinal);
+        Assert.Contains("CONNECT_SECURITY_PROTOCOL: SASL_PLAINTEXT", Compose, StringComparison.Ordinal);
+        Assert.Contains("KAFKA_CLUSTERS_0_PROPERTIES_SECURITY_PROTOCOL: SASL_PLAINTEXT", Compose, StringComparison.Ordinal);
+    }
+
+    // Keys ending in PASSWORD or password (environment entries, librdkafka's sasl.password), connection strings'
+    // Password= and the password="..." of JAAS configs.
+    [GeneratedRegex(@"(?:(?<=\s)[\w.]*(?:PASSWORD|password):\s*|Password=|password="")(?<value>[^\s""]+)")]
     private static partial Regex Password();
 
     [GeneratedRegex(@"\$\{(?<name>\w+):\?")]
