@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -134,7 +135,13 @@ public sealed class OperationsSystem : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private HttpClient Api() => new() { BaseAddress = System.ApiBaseAddress };
+    private HttpClient Api()
+    {
+        var http = new HttpClient { BaseAddress = System.ApiBaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer", System.Tokens.Mint("operations-tests", DevelopmentTokens.AllScopes));
+        return http;
+    }
 
     /// <summary>Debian's binary, as <c>which chromium</c> finds it.</summary>
     private static string ChromiumPath() =>

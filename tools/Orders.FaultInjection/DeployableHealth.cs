@@ -30,7 +30,7 @@ internal static class DeployableHealth
     /// <summary>Why the API is not ready, or null when <c>/health/ready</c> answers success.</summary>
     public static async Task<string?> ApiProblemAsync(OrdersSystem system, CancellationToken cancellationToken)
     {
-        using var http = ApiHttpClient.Create(system.ApiBaseAddress);
+        using var http = ApiHttpClient.Create(system, "fault-injection-health");
         try
         {
             using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken);

@@ -53,7 +53,7 @@ internal static class FaultInjectionRun
         // Created before the relay's first record, so every broker holds a replica and leaders can move.
         system.Kafka.CreateTopic(Topic);
         using var topic = new TopicReader(system.Kafka.BootstrapServers, Topic, partitions: 4);
-        var load = new LoadDriver(system.ApiBaseAddress, options.Clients, options.Seed);
+        var load = new LoadDriver(system, options.Clients, options.Seed);
         using var injector = new FaultInjector(system, options, Topic, load.Figures);
         var checks = new PipelineChecks(system, topic, DeadLetterTopic);
         var failures = new Dictionary<string, string>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Orders.SystemHost;
 
 namespace Orders.FaultInjection;
 
@@ -6,7 +7,7 @@ namespace Orders.FaultInjection;
 /// Clients that take orders through their lifecycle until the load ends; each finishes the order it has begun, so
 /// every change it started is acknowledged before the checks run.
 /// </summary>
-internal sealed class LoadDriver(Uri apiBaseAddress, int clients, int seed)
+internal sealed class LoadDriver(OrdersSystem system, int clients, int seed)
 {
     // Mostly full lifecycles, with every other ending the saga and the API must agree on.
     private static readonly (OrderScenario Scenario, int Weight)[] Mix =
@@ -32,7 +33,7 @@ internal sealed class LoadDriver(Uri apiBaseAddress, int clients, int seed)
     private async Task RunClientAsync(int client, CancellationToken stopStarting, CancellationToken abandon)
     {
         var random = new Random(seed + client);
-        using var http = ApiHttpClient.Create(apiBaseAddress);
+        using var http = ApiHttpClient.Create(system, $"fault-injection-{client}");
         var api = new RetryingOrdersClient(http, Figures, abandon);
         var userId = 1000L * (client + 1);
         while (!stopStarting.IsCancellationRequested)
