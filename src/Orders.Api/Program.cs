@@ -1,8 +1,12 @@
 using Orders.Api.Data;
 using Orders.Api.Http;
+using Orders.Api;
 using Orders.Api.Orders;
+using Orders.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+// Traces, metrics and logs (OTLP when configured), and the health checks served by MapServiceDefaults.
+builder.AddServiceDefaults(OrdersApiMetrics.MeterName);
 builder.AddOrdersDatabase();
 builder.AddOrders();
 builder.AddProblemResponses();
@@ -15,7 +19,7 @@ app.UseProblemResponses();
 // Before the endpoints, so that excess order requests are refused before they take memory or a database connection.
 app.UseRequestLimits();
 app.MapOrders();
-app.MapHealthEndpoints();
+app.MapServiceDefaults();
 app.MapApiReference();
 app.Run();
 

@@ -1,7 +1,12 @@
+using Orders.Processor;
 using Orders.Processor.Fulfilment;
 using Orders.Processor.Kafka;
+using Orders.ServiceDefaults;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
+
+// Traces, metrics and logs (OTLP when configured), and the health checks served below.
+builder.AddServiceDefaults(OrdersProcessorMetrics.MeterName);
 
 // The fulfilment saga behind IMediator: its database (and start-up migration), Quartz timeouts and Orders API client.
 builder.AddFulfilment();
@@ -9,4 +14,7 @@ builder.AddFulfilment();
 // The outbox topic into that mediator; an offset is committed only after the saga committed its record.
 builder.AddKafkaOrderEvents();
 
-builder.Build().Run();
+var app = builder.Build();
+// The processor's only HTTP: /health/live, /health/ready and /metrics, for probes and scrapes.
+app.MapServiceDefaults();
+app.Run();

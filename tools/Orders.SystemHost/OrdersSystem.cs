@@ -33,6 +33,12 @@ public sealed class OrdersSystem : IAsyncDisposable
 
     public Uri ApiBaseAddress { get; }
 
+    /// <summary>Where the processor serves <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>.</summary>
+    public Uri ProcessorBaseAddress { get; private set; } = null!;
+
+    /// <summary>Where the relay serves <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>.</summary>
+    public Uri RelayBaseAddress { get; private set; } = null!;
+
     public DeployableProcess Api { get; private set; } = null!;
 
     public DeployableProcess Processor { get; private set; } = null!;
@@ -130,10 +136,14 @@ public sealed class OrdersSystem : IAsyncDisposable
         }
 
         var api = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = ApiBaseAddress.ToString() };
+        ProcessorBaseAddress = new Uri($"http://127.0.0.1:{options.ProcessorPort ?? LoopbackPort.Free()}");
+        processor["ASPNETCORE_URLS"] = ProcessorBaseAddress.ToString();
+        RelayBaseAddress = new Uri($"http://127.0.0.1:{options.RelayPort ?? LoopbackPort.Free()}");
+        var relay = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = RelayBaseAddress.ToString() };
 
         Api = Create("api", "Orders.Api", api);
         Processor = Create("processor", "Orders.Processor", processor);
-        Relay = Create("relay", "Orders.Relay", common);
+        Relay = Create("relay", "Orders.Relay", relay);
 
         DeployableProcess Create(string name, string project, IReadOnlyDictionary<string, string> environment) =>
             new(name, Path.Combine(options.RepositoryRoot, "src", project, "bin", options.Configuration, "net10.0", project + ".dll"),

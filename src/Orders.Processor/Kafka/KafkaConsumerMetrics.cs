@@ -10,7 +10,7 @@ public sealed class KafkaConsumerMetrics
     private readonly Counter<long> retries;
     private readonly Histogram<int> batchSize;
     private readonly Counter<long> batchesRolledBack;
-    private long lag;
+    private IReadOnlyList<PartitionLag> lag = [];
 
     public KafkaConsumerMetrics(IMeterFactory meterFactory)
     {
@@ -27,8 +27,11 @@ public sealed class KafkaConsumerMetrics
         batchesRolledBack = meter.CreateCounter<long>(
             "orders.kafka.batches.rolled_back", "{batch}", "Saga transactions of several records rolled back and applied one by one.");
         meter.CreateObservableGauge(
-            "orders.kafka.consumer.lag", () => Volatile.Read(ref lag), "{record}",
-            "Records in the assigned partitions not yet applied, as of the last commit.");
+            "orders.kafka.consumer.lag",
+            () => Volatile.Read(ref lag).Select(p => new Measurement<long>(
+                p.Records, new KeyValuePair<string, object?>("messaging.destination.partition.id", p.Partition))),
+            "{record}",
+            "Records of each assigned partition not yet applied, as of the last commit round.");
     }
 
     public void RecordApplied() => applied.Add(1);
@@ -45,5 +48,5 @@ public sealed class KafkaConsumerMetrics
 
     public void RecordRetry() => retries.Add(1);
 
-    public void SetLag(long records) => Volatile.Write(ref lag, records);
+    public void SetLag(IReadOnlyList<PartitionLag> partitions) => Volatile.Write(ref lag, partitions);
 }

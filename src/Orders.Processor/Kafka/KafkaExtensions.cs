@@ -1,3 +1,8 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orders.Processor.Health;
+using Orders.ServiceDefaults.Health;
+
 namespace Orders.Processor.Kafka;
 
 /// <summary>Registration of the Kafka bridge that feeds outbox events to the saga.</summary>
@@ -8,6 +13,7 @@ public static class KafkaExtensions
     /// Kafka Connect record into its <c>Orders.Contracts</c> event and sends it through MassTransit's mediator, a
     /// partition's waiting records inside one <see cref="SagaRepository.ISagaTransactions"/> transaction; the mediator,
     /// the saga and <see cref="SagaRepository.ISagaTransactions"/> are registered elsewhere (<c>AddFulfilment</c>).
+    /// Readiness: the cluster answers, partitions are assigned and no partition worker has faulted.
     /// </summary>
     /// <remarks>
     /// This folder (<c>Orders.Processor/Kafka</c>) stands in for MassTransit's Kafka rider (MassTransit.Kafka), which is
@@ -32,6 +38,11 @@ public static class KafkaExtensions
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<KafkaConsumerMetrics>();
         builder.Services.AddHostedService<OrderEventsConsumer>();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ConsumerHealth>();
+        builder.Services.AddHealthChecks().AddCheck<ConsumerHealthCheck>("kafka-consumer", tags: [HealthTags.Ready]);
+        builder.AddKafkaHealthCheck(new ClientConfig { BootstrapServers = builder.Configuration["Kafka:BootstrapServers"] });
         return builder;
     }
 }

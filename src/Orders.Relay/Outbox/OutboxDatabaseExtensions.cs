@@ -1,4 +1,6 @@
 using Npgsql;
+using Orders.ServiceDefaults.Data;
+using Orders.ServiceDefaults.Health;
 
 namespace Orders.Relay.Outbox;
 
@@ -6,16 +8,16 @@ public static class OutboxDatabaseExtensions
 {
     /// <summary>
     /// Registers the PostgreSQL data source on <c>ConnectionStrings:Orders</c>, the outbox reader and the relay's
-    /// position store (table <c>outbox_relay_position</c>, created on first start).
+    /// position store (table <c>outbox_relay_position</c>, created on first start), and the database's readiness check.
     /// </summary>
     public static IHostApplicationBuilder AddOutboxDatabase(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Orders")
-            ?? throw new InvalidOperationException("ConnectionStrings:Orders is not set.");
+        var connectionString = builder.OrdersConnectionString();
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<OutboxReader>();
         builder.Services.AddSingleton<RelayPositionStore>();
+        builder.AddDatabaseHealthCheck(connectionString);
         return builder;
     }
 }

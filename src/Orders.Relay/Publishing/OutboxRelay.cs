@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orders.Relay.Health;
 using Orders.Relay.Outbox;
 
 namespace Orders.Relay.Publishing;
@@ -13,6 +14,7 @@ internal sealed class OutboxRelay(
     OutboxPublisher publisher,
     RelayPositionStore positions,
     RelayMetrics metrics,
+    RelayProgress progress,
     IOptions<RelayOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -57,6 +59,7 @@ internal sealed class OutboxRelay(
                         Log.BatchPublished(logger, batch.Count, position.Value);
                     }
 
+                    progress.RoundCompleted();
                     if (failures > 0)
                     {
                         Log.RelayRecovered(logger, failures);
@@ -81,6 +84,7 @@ internal sealed class OutboxRelay(
                     }
 
                     failures++;
+                    progress.RoundFailed();
                     var delay = RetryDelay(failures, settings.MaxRetryDelay);
                     Log.RelayFailed(logger, exception, failures, delay);
                     await Task.Delay(delay, stoppingToken);

@@ -1,10 +1,14 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orders.Relay.Health;
+using Orders.ServiceDefaults.Health;
+
 namespace Orders.Relay.Publishing;
 
 public static class RelayExtensions
 {
     /// <summary>
     /// Registers the relay loop with its <see cref="RelayOptions"/> (section <c>Relay</c>, validated at start) and its
-    /// meter <c>Orders.Relay</c>. Needs <see cref="Outbox.OutboxDatabaseExtensions.AddOutboxDatabase"/> and
+    /// meter <c>Orders.Relay</c>, and its readiness check (rounds keep finishing). Needs <see cref="Outbox.OutboxDatabaseExtensions.AddOutboxDatabase"/> and
     /// <see cref="KafkaProducerExtensions.AddKafkaProducer"/>.
     /// </summary>
     public static IHostApplicationBuilder AddOutboxRelay(this IHostApplicationBuilder builder)
@@ -22,6 +26,10 @@ public static class RelayExtensions
         builder.Services.AddSingleton<RelayMetrics>();
         builder.Services.AddSingleton<OutboxPublisher>();
         builder.Services.AddHostedService<OutboxRelay>();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RelayProgress>();
+        builder.Services.AddHealthChecks().AddCheck<RelayHealthCheck>("relay", tags: [HealthTags.Ready]);
         return builder;
     }
 }
