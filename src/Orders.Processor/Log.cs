@@ -29,4 +29,7 @@ internal static partial class Log
         "Timeout {MessageType} (token {TokenId}) of order {OrderId} could not be delivered (attempt {Attempt}); it is delivered again at {RetryAt}")]
     public static partial void TimeoutDeliveryFailed(
         ILogger logger, Exception exception, string messageType, Guid tokenId, Guid orderId, int attempt, DateTimeOffset retryAt);
+
+    [LoggerMessage(2900, LogLevel.Warning, "Sampling the fulfilment backlog failed; its gauges report nothing until the next sample")]
+    public static partial void BacklogSampleFailed(ILogger logger, Exception exception);
 }

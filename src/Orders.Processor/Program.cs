@@ -1,4 +1,5 @@
 using Orders.Processor;
+using Orders.Processor.Backlog;
 using Orders.Processor.Fulfilment;
 using Orders.Processor.Kafka;
 using Orders.ServiceDefaults;
@@ -13,6 +14,9 @@ builder.AddFulfilment();
 
 // The outbox topic into that mediator; an offset is committed only after the saga committed its record.
 builder.AddKafkaOrderEvents();
+
+// Gauges of due timeouts and parked orders, sampled from the saga's tables.
+builder.AddFulfilmentBacklog();
 
 var app = builder.Build();
 // The processor's only HTTP: /health/live, /health/ready and /metrics, for probes and scrapes.

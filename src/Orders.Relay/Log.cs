@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(3006, LogLevel.Debug, "librdkafka {Facility}: {Message}")]
     public static partial void KafkaClientLog(ILogger logger, string facility, string message);
+
+    [LoggerMessage(3100, LogLevel.Warning, "Sampling the outbox backlog failed; its gauges report nothing until the next sample")]
+    public static partial void BacklogSampleFailed(ILogger logger, Exception exception);
 }

@@ -10,6 +10,7 @@ public sealed class KafkaConsumerMetrics
     private readonly Counter<long> retries;
     private readonly Histogram<int> batchSize;
     private readonly Counter<long> batchesRolledBack;
+    private readonly Histogram<double> endToEndAge;
     private IReadOnlyList<PartitionLag> lag = [];
 
     public KafkaConsumerMetrics(IMeterFactory meterFactory)
@@ -26,6 +27,8 @@ public sealed class KafkaConsumerMetrics
             "orders.kafka.batch.size", "{record}", "Records applied in one committed saga transaction.");
         batchesRolledBack = meter.CreateCounter<long>(
             "orders.kafka.batches.rolled_back", "{batch}", "Saga transactions of several records rolled back and applied one by one.");
+        endToEndAge = meter.CreateHistogram<double>(
+            "orders.kafka.records.end_to_end_age", "s", "From the outbox row's created_at to the commit of the saga transaction that applied it.");
         meter.CreateObservableGauge(
             "orders.kafka.consumer.lag",
             () => Volatile.Read(ref lag).Select(p => new Measurement<long>(
@@ -47,6 +50,9 @@ public sealed class KafkaConsumerMetrics
     public void RecordDeadLettered(string reason) => deadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void RecordRetry() => retries.Add(1);
+
+    public void RecordEndToEndAge(DateTimeOffset createdAt) =>
+        endToEndAge.Record(Math.Max(0, (DateTimeOffset.UtcNow - createdAt).TotalSeconds));
 
     public void SetLag(IReadOnlyList<PartitionLag> partitions) => Volatile.Write(ref lag, partitions);
 }

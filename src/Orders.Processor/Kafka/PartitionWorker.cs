@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Confluent.Kafka;
 using Orders.Contracts;
+using Orders.ServiceDefaults.Telemetry;
 
 namespace Orders.Processor.Kafka;
 
@@ -132,7 +134,7 @@ internal sealed class PartitionWorker : IDisposable
                 continue;
             }
 
-            run.Add(new DecodedRecord(record, decoded.Event));
+            run.Add(new DecodedRecord(record, decoded.Event, decoded.CreatedAt));
         }
 
         await ApplyRunAsync(run);
@@ -190,6 +192,7 @@ internal sealed class PartitionWorker : IDisposable
     private async Task<(int Applied, int? FailedAt)> TryApplyInOneTransactionAsync(List<DecodedRecord> records)
     {
         var applied = 0;
+        var spans = records.Select(StartApplySpan).ToList();
         try
         {
             // An order event's OrderId is its saga's correlation id.
@@ -207,6 +210,8 @@ internal sealed class PartitionWorker : IDisposable
                             break;
                         }
 
+                        // The saga's reads and writes for this record belong to the trace of the change that wrote it.
+                        Activity.Current = spans[applied];
                         await context.Mediator.Send(record.Event, record.Event.GetType(), CancellationToken.None);
                         applied++;
                     }
@@ -218,13 +223,19 @@ internal sealed class PartitionWorker : IDisposable
             var first = records[0].Record;
             KafkaLog.BatchRolledBack(context.Logger, first.Topic, first.Partition.Value, first.Offset.Value, records.Count, exception);
             context.Metrics.RecordBatchRolledBack();
+            EndApplySpans(spans, exception);
             return (0, Math.Min(applied, records.Count - 1));
         }
 
+        EndApplySpans(spans, null);
         if (applied > 0)
         {
             Complete(records[applied - 1].Record);
             context.Metrics.RecordBatch(applied);
+            foreach (var record in records.Take(applied))
+            {
+                context.Metrics.RecordEndToEndAge(record.CreatedAt);
+            }
         }
 
         return (applied, null);
@@ -233,6 +244,8 @@ internal sealed class PartitionWorker : IDisposable
     private async Task ApplyOneAsync(DecodedRecord decoded)
     {
         var record = decoded.Record;
+        using var span = StartApplySpan(decoded);
+        Activity.Current = span;
         // Send runs the whole saga pipeline, database commit included, and throws if any of it failed. The attempt in
         // flight is not cancelled on stop: cutting it short would only turn a finished transaction into a redelivery.
         await RetryAsync(
@@ -240,6 +253,47 @@ internal sealed class PartitionWorker : IDisposable
             (attempt, delay, exception) => KafkaLog.ApplyFailed(
                 context.Logger, record.Topic, record.Partition.Value, record.Offset.Value, attempt, delay, exception));
         context.Metrics.RecordApplied();
+        context.Metrics.RecordEndToEndAge(decoded.CreatedAt);
+    }
+
+    /// <summary>
+    /// The record's application as a span of the trace its outbox row carries (the <c>traceparent</c> header); not made
+    /// current here, because a batch holds records of several traces. None for an untraced record.
+    /// </summary>
+    private static Activity? StartApplySpan(DecodedRecord decoded)
+    {
+        var headers = decoded.Record.Message.Headers;
+        var parent = headers is not null && headers.TryGetLastBytes(TraceParent.HeaderName, out var bytes) && bytes is not null
+            ? TraceParent.Parse(Encoding.UTF8.GetString(bytes))
+            : default;
+        if (parent == default)
+        {
+            return null;
+        }
+
+        var previous = Activity.Current;
+        var span = OrdersProcessorMetrics.ActivitySource.StartActivity(
+            "apply " + decoded.Event.GetType().Name, ActivityKind.Consumer, parent);
+        Activity.Current = previous;
+        span?.SetTag("messaging.system", "kafka");
+        span?.SetTag("messaging.destination.partition.id", decoded.Record.Partition.Value);
+        span?.SetTag("messaging.kafka.offset", decoded.Record.Offset.Value);
+        span?.SetTag("orders.order_id", decoded.Event.OrderId);
+        return span;
+    }
+
+    /// <summary>Ends the spans of a saga transaction once it committed or rolled back, so each covers the commit.</summary>
+    private static void EndApplySpans(List<Activity?> spans, Exception? failure)
+    {
+        foreach (var span in spans.OfType<Activity>())
+        {
+            if (failure is not null)
+            {
+                span.SetStatus(ActivityStatusCode.Error, failure.Message);
+            }
+
+            span.Dispose();
+        }
     }
 
     private void Complete(ConsumeResult<byte[], byte[]> record) => Interlocked.Exchange(ref completedOffset, record.Offset.Value + 1);
@@ -298,7 +352,7 @@ internal sealed class PartitionWorker : IDisposable
         }
     }
 
-    private sealed record DecodedRecord(ConsumeResult<byte[], byte[]> Record, IOrderEvent Event);
+    private sealed record DecodedRecord(ConsumeResult<byte[], byte[]> Record, IOrderEvent Event, DateTimeOffset CreatedAt);
 
     private TimeSpan Backoff(int attempts)
     {

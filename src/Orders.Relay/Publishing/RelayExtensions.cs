@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orders.Relay.Backlog;
 using Orders.Relay.Health;
 using Orders.ServiceDefaults.Health;
 
@@ -8,7 +9,8 @@ public static class RelayExtensions
 {
     /// <summary>
     /// Registers the relay loop with its <see cref="RelayOptions"/> (section <c>Relay</c>, validated at start) and its
-    /// meter <c>Orders.Relay</c>, and its readiness check (rounds keep finishing). Needs <see cref="Outbox.OutboxDatabaseExtensions.AddOutboxDatabase"/> and
+    /// meter <c>Orders.Relay</c> (with the backlog gauges <c>orders.outbox.backlog</c> and
+    /// <c>orders.outbox.oldest_unpublished_age</c>), and its readiness check (rounds keep finishing). Needs <see cref="Outbox.OutboxDatabaseExtensions.AddOutboxDatabase"/> and
     /// <see cref="KafkaProducerExtensions.AddKafkaProducer"/>.
     /// </summary>
     public static IHostApplicationBuilder AddOutboxRelay(this IHostApplicationBuilder builder)
@@ -26,6 +28,7 @@ public static class RelayExtensions
         builder.Services.AddSingleton<RelayMetrics>();
         builder.Services.AddSingleton<OutboxPublisher>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<OutboxBacklog>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RelayProgress>();

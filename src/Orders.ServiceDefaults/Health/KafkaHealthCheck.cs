@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Orders.ServiceDefaults.Health;
 
 /// <summary>Healthy when a metadata request reaches a broker within the timeout.</summary>
-internal sealed partial class KafkaHealthCheck : IHealthCheck, IDisposable
+internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
     private readonly IAdminClient admin;
@@ -17,8 +17,8 @@ internal sealed partial class KafkaHealthCheck : IHealthCheck, IDisposable
             .Where(s => s.Key is "bootstrap.servers" || s.Key.StartsWith("security.", StringComparison.Ordinal)
                 || s.Key.StartsWith("sasl.", StringComparison.Ordinal) || s.Key.StartsWith("ssl.", StringComparison.Ordinal));
         admin = new AdminClientBuilder(settings)
-            .SetLogHandler((_, message) => ClientLog(logger, message.Facility, message.Message))
-            .SetErrorHandler((_, error) => ClientError(logger, error.Code, error.Reason))
+            .SetLogHandler((_, message) => Log.KafkaHealthCheckClientLog(logger, message.Facility, message.Message))
+            .SetErrorHandler((_, error) => Log.KafkaHealthCheckClientError(logger, error.Code, error.Reason))
             .Build();
     }
 
@@ -39,11 +39,4 @@ internal sealed partial class KafkaHealthCheck : IHealthCheck, IDisposable
     }
 
     public void Dispose() => admin.Dispose();
-
-    // The reachability itself is the check's result; the client's own reports are detail.
-    [LoggerMessage(EventId = 9001, Level = LogLevel.Debug, Message = "Kafka health-check client: {Facility} {Text}")]
-    private static partial void ClientLog(ILogger logger, string facility, string text);
-
-    [LoggerMessage(EventId = 9002, Level = LogLevel.Debug, Message = "Kafka health-check client error {Code}: {Reason}")]
-    private static partial void ClientError(ILogger logger, ErrorCode code, string reason);
 }
