@@ -149,4 +149,4 @@ internal sealed class OtlpReceiver : IDisposable
 }
 
 /// <summary>A span as exported by a deployable: which service, which trace, what it was.</summary>
-internal sealed record ReceivedSpan(string Service, string TraceId, string Name);
+public sealed record ReceivedSpan(string Service, string TraceId, string Name);

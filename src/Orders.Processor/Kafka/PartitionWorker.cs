@@ -193,6 +193,12 @@ internal sealed class PartitionWorker : IDisposable
     {
         var applied = 0;
         var spans = records.Select(StartApplySpan).ToList();
+        if (spans.Count == 1)
+        {
+            // A transaction of one record (the usual case below saturation) belongs wholly to its trace, commit included.
+            Activity.Current = spans[0];
+        }
+
         try
         {
             // An order event's OrderId is its saga's correlation id.
