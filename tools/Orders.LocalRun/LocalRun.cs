@@ -34,6 +34,7 @@ internal static class LocalRun
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
+        using var dashboard = AspireDashboard.Start(LabelledConsole.Write);
         LabelledConsole.Write("local", "Starting PostgreSQL, the Kafka stand-in, the API, the processor and the relay...");
         OrdersSystem system;
         try
@@ -46,12 +47,15 @@ internal static class LocalRun
                     PostgresDataDirectory = Path.Combine(localFolder, "pgdata"),
                     PostgresPort = options.PostgresPort,
                     ApiPort = options.ApiPort,
+                    ProcessorPort = LocalRunOptions.ProcessorPort,
+                    RelayPort = LocalRunOptions.RelayPort,
                     PaymentTimeout = options.Demo ? DemoPaymentTimeout : null,
                     ExtraSettings = new Dictionary<string, string>
                     {
                         ["Logging__Console__FormatterName"] = "simple",
                         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
                         ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+                        ["Telemetry__OtlpEndpoint"] = AspireDashboard.OtlpGrpcAddress.ToString(),
                     },
                     OnOutput = LabelledConsole.Write,
                 },
@@ -97,6 +101,8 @@ internal static class LocalRun
     private const string BuildConfiguration = "Release";
 #endif
 
+    private static string Address(Uri address) => address.ToString().TrimEnd('/');
+
     private static void PrintWhereToLook(OrdersSystem system)
     {
         var api = system.ApiBaseAddress.ToString().TrimEnd('/');
@@ -107,6 +113,9 @@ internal static class LocalRun
             "Orders is running. Ctrl+C stops every process.",
             $"  API             {api}",
             $"  API reference   {api}/scalar",
+            $"  Telemetry       {AspireDashboard.UiAddress} (Aspire Dashboard: traces, metrics, logs of every process)",
+            $"  Health          {api}/health/ready  {Address(system.ProcessorBaseAddress)}/health/ready  {Address(system.RelayBaseAddress)}/health/ready",
+            $"  Metrics         {api}/metrics  {Address(system.ProcessorBaseAddress)}/metrics  {Address(system.RelayBaseAddress)}/metrics",
             $"  Kafka stand-in  {system.Kafka.BootstrapServers}, topic microshop.order-outbox",
             $"                  kcat -C -b {system.Kafka.BootstrapServers} -t microshop.order-outbox -K '|'",
             $"  PostgreSQL      {psql}",

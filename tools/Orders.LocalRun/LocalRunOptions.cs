@@ -6,6 +6,12 @@ internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort)
     public const int DefaultApiPort = 5080;
     public const int DefaultPostgresPort = 55432;
 
+    /// <summary>The processor's health and metrics port.</summary>
+    public const int ProcessorPort = 5081;
+
+    /// <summary>The relay's health and metrics port.</summary>
+    public const int RelayPort = 5082;
+
     public static LocalRunOptions Parse(string[] args)
     {
         var demo = false;
