@@ -4,6 +4,7 @@ using System.Text.Json;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
+using Orders.ServiceDefaults.Telemetry;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -80,6 +81,13 @@ internal sealed class DeliverDueTimeoutsJob(
             metrics.TimeoutLateness(DateTimeOffset.UtcNow - timeout.DueAt);
         }
 
+        // The delivery continues the trace of the order change that scheduled the timeout.
+        var parent = TraceParent.Parse(timeout.Traceparent);
+        using var span = parent == default
+            ? null
+            : OrdersProcessorMetrics.ActivitySource.StartActivity(
+                "deliver " + timeout.MessageType[(timeout.MessageType.LastIndexOf('.') + 1)..], ActivityKind.Consumer, parent);
+        span?.SetTag("orders.order_id", timeout.CorrelationId);
         try
         {
             var messageType = typeof(DeliverDueTimeoutsJob).Assembly.GetType(timeout.MessageType, throwOnError: true)!;
@@ -92,6 +100,7 @@ internal sealed class DeliverDueTimeoutsJob(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
             metrics.TimeoutFailed();
             Log.TimeoutDeliveryFailed(
                 logger, exception, timeout.MessageType, timeout.TokenId, timeout.CorrelationId, timeout.Attempts,
