@@ -7,7 +7,7 @@ internal sealed record BenchmarkOptions
 {
     public const string Usage =
         "Usage: dotnet run -c Release --project bench/Orders.Benchmark -- [--quick] [--workload submit|lifecycle] " +
-        "[--rate ORDERS_PER_S] [--duration S] [--concurrency N] [--max-duration S] [--backlog N] [--set Section__Key=value]...";
+        "[--rate ORDERS_PER_S] [--duration S] [--concurrency N] [--max-duration S] [--backlog N] [--deadlines N] [--set Section__Key=value]...";
 
     public bool Quick { get; init; }
 
@@ -27,6 +27,9 @@ internal sealed record BenchmarkOptions
 
     /// <summary>Outbox rows pending when the relay restarts, and so events pending when the processor restarts.</summary>
     public int Backlog { get; init; } = 100_000;
+
+    /// <summary>Payment deadlines made due at the same moment in each deadline-burst phase (one node, then two).</summary>
+    public int Deadlines { get; init; } = 20_000;
 
     /// <summary>How long the system may take to catch up after the warm-up and after the steady phase.</summary>
     public TimeSpan CatchUpDeadline { get; init; } = TimeSpan.FromSeconds(60);
@@ -49,6 +52,7 @@ internal sealed record BenchmarkOptions
                 Duration = TimeSpan.FromSeconds(15),
                 MaxRateDuration = TimeSpan.FromSeconds(5),
                 Backlog = 10_000,
+                Deadlines = 2_000,
                 CatchUpDeadline = TimeSpan.FromSeconds(15),
                 DrainDeadline = TimeSpan.FromSeconds(15),
             }
@@ -65,6 +69,7 @@ internal sealed record BenchmarkOptions
                 "--concurrency" => options with { Concurrency = (int)Positive(int.Parse(Value(args, ref i), CultureInfo.InvariantCulture)) },
                 "--max-duration" => options with { MaxRateDuration = Seconds(Value(args, ref i)) },
                 "--set" => options with { Settings = WithSetting(options.Settings, Value(args, ref i)) },
+                "--deadlines" => options with { Deadlines = (int)Positive(int.Parse(Value(args, ref i), CultureInfo.InvariantCulture)) },
                 "--backlog" => options with { Backlog = (int)Positive(int.Parse(Value(args, ref i), CultureInfo.InvariantCulture)) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. {Usage}"),
             };

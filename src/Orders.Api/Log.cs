@@ -20,6 +20,12 @@ internal static partial class Log
         Message = "Order {OrderId} was changed concurrently and is now {Status}; {Change} refused")]
     public static partial void ChangedConcurrently(this ILogger logger, Guid orderId, OrderStatus status, string change);
 
+    [LoggerMessage(
+        EventId = 1006,
+        Level = LogLevel.Information,
+        Message = "Order {OrderId} is at sequence {Sequence} ({Status}), which If-Match does not name; {Change} refused")]
+    public static partial void PreconditionFailed(this ILogger logger, Guid orderId, int sequence, OrderStatus status, string change);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Replayed the stored {StatusCode} response of {Scope}")]
     public static partial void IdempotentReplay(this ILogger logger, string scope, int statusCode);
 

@@ -20,7 +20,8 @@ public sealed class ApiClient(HttpClient http) : IDisposable
     public static object Submission(long userId = 42, string currency = "EUR", decimal unitPrice = 12.50m, int quantity = 2) =>
         new { userId, currency, lines = new[] { new { sku = "SKU-1", quantity, unitPrice }, new { sku = "SKU-2", quantity = 1, unitPrice = 5.25m } } };
 
-    public Task<HttpResponseMessage> PostAsync(string path, object? body, string? idempotencyKey = null)
+    /// <summary>Posts a JSON body; <paramref name="ifMatch"/> is sent unvalidated, so tests can send malformed values.</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, object? body, string? idempotencyKey = null, string? ifMatch = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
@@ -29,6 +30,11 @@ public sealed class ApiClient(HttpClient http) : IDisposable
         if (idempotencyKey is not null)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
 
         return http.SendAsync(request);

@@ -1,6 +1,7 @@
 using System.Net;
 using Npgsql;
 using Orders.Api.Orders;
+using Orders.Testing;
 using Xunit;
 
 namespace Orders.Api.Tests;
@@ -76,8 +77,10 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTests(fixture)
 
         // The request reads the committed order (Paid, sequence 2), then its conditional update waits for our lock.
         var ship = Client.PostAsync($"/orders/{order.Id}/shipment", new { carrier = "DHL", trackingNumber = "T" });
-        await WaitUntilAsync(async () => await Database.CountAsync(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0);
+        await Eventually.HoldsAsync(
+            async () => await Database.CountAsync(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0,
+            "the request waits for the row lock");
         await transaction.CommitAsync();
 
         using var response = await ship;
@@ -85,15 +88,5 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTests(fixture)
         Assert.Equal("Cancelled", problem.GetProperty("currentStatus").GetString());
         Assert.Equal(2, (await Database.OutboxAsync(order.Id)).Count);
         Assert.Equal(3, (await Database.OrderAsync(order.Id))!.Sequence);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 s.");
-            await Task.Delay(10);
-        }
     }
 }

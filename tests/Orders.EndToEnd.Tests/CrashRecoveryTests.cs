@@ -1,4 +1,5 @@
 using Orders.SystemHost;
+using Orders.Testing;
 using Xunit;
 
 namespace Orders.EndToEnd.Tests;
@@ -40,6 +41,7 @@ public sealed class CrashRecoveryTests(SystemFixture fixture) : IAsyncDisposable
         var sagas = await Eventually.HoldsAsync(
             () => database.SagasAsync(ids),
             rows => ids.All(id => rows.TryGetValue(id, out var row) && row.State == "Completed"),
+            "every order completes after the crash",
             FlowTimeout,
             rows => $"{rows.Count(r => r.Value.State == "Completed")} of {ids.Length} completed\n{fixture.RecentOutput}");
 

@@ -1,3 +1,4 @@
+using Orders.Testing;
 using Xunit;
 
 namespace Orders.EndToEnd.Tests;
@@ -44,6 +45,7 @@ public sealed class OrderFlowTests(SystemFixture fixture) : IAsyncDisposable
         Eventually.HoldsAsync(
             () => database.SagasAsync(ids),
             rows => ids.All(id => rows.TryGetValue(id, out var row) && condition(row)),
+            "every order reaches the expected saga state",
             FlowTimeout,
             rows => string.Join("; ", rows.Values) + "\n" + fixture.RecentOutput);
 }

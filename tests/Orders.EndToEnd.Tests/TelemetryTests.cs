@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Orders.Testing;
 using Xunit;
 
 namespace Orders.EndToEnd.Tests;
@@ -36,6 +37,7 @@ public sealed class TelemetryTests(SystemFixture fixture) : IAsyncDisposable
                 && found.Any(s => s.Service == "Orders.Processor" && s.Name == "apply OrderSubmitted")
                 // The order is never paid: its payment timeout, scheduled by that saga step, is delivered in the trace.
                 && found.Any(s => s.Service == "Orders.Processor" && s.Name == "deliver PaymentTimedOut"),
+            "spans of the API, the relay and the processor in the request's trace",
             FlowTimeout,
             found => string.Join("; ", found) + "\n" + fixture.RecentOutput);
 
@@ -49,7 +51,7 @@ public sealed class TelemetryTests(SystemFixture fixture) : IAsyncDisposable
         using var client = new OrdersClient(fixture.System.ApiBaseAddress);
         var (id, _) = await client.SubmitAsync(userId: 3002);
         await Eventually.HoldsAsync(
-            () => database.SagasAsync([id]), rows => rows.ContainsKey(id), FlowTimeout, rows => fixture.RecentOutput);
+            () => database.SagasAsync([id]), rows => rows.ContainsKey(id), "the order's saga exists", FlowTimeout, _ => fixture.RecentOutput);
 
         foreach (var address in new[] { fixture.System.ApiBaseAddress, fixture.System.ProcessorBaseAddress, fixture.System.RelayBaseAddress })
         {
@@ -80,6 +82,7 @@ public sealed class TelemetryTests(SystemFixture fixture) : IAsyncDisposable
         await Eventually.HoldsAsync(
             () => http.GetStringAsync(new Uri(address, "/metrics")),
             text => names.All(name => text.Contains(name, StringComparison.Ordinal)),
+            $"{address}metrics lists {string.Join(", ", names)}",
             FlowTimeout,
             text => $"{address}/metrics lacks {string.Join(", ", names.Where(n => !text.Contains(n, StringComparison.Ordinal)))}");
 }

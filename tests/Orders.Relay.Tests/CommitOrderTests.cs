@@ -59,16 +59,16 @@ public sealed class CommitOrderTests(PostgresFixture postgres, KafkaFixture kafk
         var lastId = written.SelectMany(ids => ids).Max();
 
         // The seed reader has moved its offset past the open row; the xmin-bounded query cannot have read anything.
-        await Eventually.HoldsAsync(() => seedReader.Offset == lastId, Timeout, () => $"the seed reader reached id {lastId} (at {seedReader.Offset})");
+        await Eventually.HoldsAsync(() => Task.FromResult(seedReader.Offset), offset => offset == lastId, $"the seed reader reached id {lastId}", Timeout);
         Assert.Empty(shippedReader.Ids);
         Assert.Equal(0, collector.Count);
 
         await late.CommitAsync();
         var total = (Writers * RowsPerWriter) + 1;
         var pollsAfterCommit = seedReader.Polls + 2;
-        await Eventually.HoldsAsync(() => shippedReader.Ids.Count >= total, Timeout, "the shipped query delivered every row");
+        await Eventually.HoldsAsync(() => shippedReader.Ids.Count >= total, "the shipped query delivered every row", Timeout);
         await collector.WaitForCountAsync(total, Timeout);
-        await Eventually.HoldsAsync(() => seedReader.Polls >= pollsAfterCommit, Timeout, "the seed reader polled after the commit");
+        await Eventually.HoldsAsync(() => seedReader.Polls >= pollsAfterCommit, "the seed reader polled after the commit", Timeout);
 
         // Concurrent writers alone can make it skip rows too (ids are taken in insert order, not commit order).
         Assert.DoesNotContain(lateId, seedReader.Ids);

@@ -51,7 +51,7 @@ public sealed class RelayPerformanceTests(PostgresFixture postgres, KafkaFixture
 
         var publishing = Stopwatch.StartNew();
         await using var relay = await RelayHost.StartAsync(database.ConnectionString, kafka.BootstrapServers, topic);
-        await Eventually.HoldsAsync(async () => await database.PositionAsync("test-relay") == last, Timeout, "the position reached the last row");
+        await Eventually.HoldsAsync(async () => await database.PositionAsync("test-relay") == last, "the position reached the last row", Timeout);
         publishing.Stop();
         var rate = rows / publishing.Elapsed.TotalSeconds;
         output.WriteLine($"Published {rows} rows in {publishing.Elapsed.TotalSeconds:F2} s: {rate:F0} rows/s");

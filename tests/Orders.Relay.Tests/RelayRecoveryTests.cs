@@ -26,7 +26,7 @@ public sealed class RelayRecoveryTests(PostgresFixture postgres, KafkaFixture ka
         }
 
         var saved = await database.MaxTransactionIdAsync();
-        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == saved, Timeout, "the first rows were published");
+        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == saved, "the first rows were published", Timeout);
 
         // Block the next position save, which comes after Kafka acknowledged the batch, then kill the relay there. A
         // table lock takes no transaction id, so it does not hold back what the relay may read; a row lock would.
@@ -43,14 +43,14 @@ public sealed class RelayRecoveryTests(PostgresFixture postgres, KafkaFixture ka
                 await database.WriteRowAsync(userId: i);
             }
 
-            await Eventually.HoldsAsync(() => collector.Count > 120, Timeout, "a batch after the saved position reached Kafka");
+            await Eventually.HoldsAsync(() => collector.Count > 120, "a batch after the saved position reached Kafka", Timeout);
             first.Kill();
 
             // The killed relay's blocked save must be gone before the lock goes, or it could still commit.
             await Eventually.HoldsAsync(
                 async () => await CountAsync(database.DataSource, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0,
-                Timeout,
-                "the killed relay's position save was cancelled");
+                "the killed relay's position save was cancelled",
+                Timeout);
             await hold.RollbackAsync();
         }
 
@@ -63,14 +63,15 @@ public sealed class RelayRecoveryTests(PostgresFixture postgres, KafkaFixture ka
 
         var last = await database.MaxTransactionIdAsync();
         await using var second = await RelayHost.StartAsync(database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize);
-        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == last, Timeout, "the restarted relay caught up");
+        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == last, "the restarted relay caught up", Timeout);
         // The position only says Kafka has the rows; the collector may still be reading them. Duplicates count towards
         // its total, so wait for every distinct row and for the republished batch (the kill came after its
         // acknowledgement, so at least one row arrives twice).
         await Eventually.HoldsAsync(
-            () => collector.Records.Select(r => r.Id).Distinct().Count() == 180 && collector.Count > 180,
-            Timeout,
-            () => $"{collector.Records.Select(r => r.Id).Distinct().Count()} distinct of 180 rows, {collector.Count} records");
+            () => Task.FromResult((Distinct: collector.Records.Select(r => r.Id).Distinct().Count(), Records: collector.Count)),
+            seen => seen.Distinct == 180 && seen.Records > 180,
+            "all 180 rows arrived, some twice",
+            Timeout);
 
         var records = collector.Records;
         var ids = records.Select(r => r.Id).ToList();
@@ -100,13 +101,13 @@ public sealed class RelayRecoveryTests(PostgresFixture postgres, KafkaFixture ka
         }
 
         // librdkafka reports the refused connections (EventId 3005) and keeps the records; nothing is acknowledged.
-        await Eventually.HoldsAsync(() => relay.Events.Count(3005) >= 3, Timeout, "the relay reported Kafka unreachable");
+        await Eventually.HoldsAsync(() => relay.Events.Count(3005) >= 3, "the relay reported Kafka unreachable", Timeout);
         Assert.Equal(-1, await database.PositionAsync(RelayName));
         Assert.Equal(0, collector.Count);
 
         proxy.Start();
         var last = await database.MaxTransactionIdAsync();
-        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == last, Timeout, "the relay caught up");
+        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == last, "the relay caught up", Timeout);
         await collector.WaitForCountAsync(120, Timeout);
         var ids = collector.Records.Select(r => r.Id).ToList();
         Assert.Equal(120, ids.Count);
@@ -127,7 +128,7 @@ public sealed class RelayRecoveryTests(PostgresFixture postgres, KafkaFixture ka
         await using var admin = NpgsqlDataSource.Create(postgres.Cluster.AdminConnectionString);
         await ExecuteAsync(admin, $"ALTER DATABASE \"{databaseName}\" ALLOW_CONNECTIONS false");
         await ExecuteAsync(admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{databaseName}'");
-        await Eventually.HoldsAsync(() => relay.Events.Count(3002) >= 3, Timeout, "the relay reported failed attempts");
+        await Eventually.HoldsAsync(() => relay.Events.Count(3002) >= 3, "the relay reported failed attempts", Timeout);
 
         await ExecuteAsync(admin, $"ALTER DATABASE \"{databaseName}\" ALLOW_CONNECTIONS true");
         database.DataSource.Clear();

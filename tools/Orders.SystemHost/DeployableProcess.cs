@@ -32,6 +32,18 @@ public sealed class DeployableProcess : IAsyncDisposable
 
     public int? ProcessId => process?.Id;
 
+    /// <summary>Another process of the same deployable with the same settings but <paramref name="overrides"/>, not started.</summary>
+    public DeployableProcess Another(string name, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var settings = new Dictionary<string, string>(environment);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return new(name, assemblyPath, settings, onOutput);
+    }
+
     /// <summary>Starts the process; fails if it is already running.</summary>
     public void Start()
     {

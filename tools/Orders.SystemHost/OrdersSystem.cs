@@ -45,6 +45,7 @@ public sealed class OrdersSystem : IAsyncDisposable
 
     public DeployableProcess Relay { get; private set; } = null!;
 
+
     /// <summary>Starts everything, in dependency order, and returns once the API answers ready.</summary>
     public static async Task<OrdersSystem> StartAsync(OrdersSystemOptions options, CancellationToken cancellationToken = default)
     {
@@ -85,6 +86,21 @@ public sealed class OrdersSystem : IAsyncDisposable
         {
             await WaitForApiAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Starts one more processor in the same consumer group and timeout cluster (for the benchmark's two-node phases
+    /// and the kill tests); it is stopped with the system.
+    /// </summary>
+    public DeployableProcess StartProcessorNode()
+    {
+        // Its own port for health and metrics: two processes cannot listen on one.
+        var node = Processor.Another(
+            $"processor-{started.Count(p => p.Name.StartsWith("processor", StringComparison.Ordinal)) + 1}",
+            new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPort.Free()}" });
+        node.Start();
+        started.Add(node);
+        return node;
     }
 
     public async ValueTask DisposeAsync()

@@ -3,14 +3,24 @@ using System.Diagnostics;
 namespace Orders.Benchmark.Measure;
 
 /// <summary>Samples the relay's and the processor's lag every <see cref="Interval"/> into a time series.</summary>
-internal sealed class LagMonitor(RelayLag relay, ProcessorLag processor, EndToEndTracker tracker) : IAsyncDisposable
+internal sealed class LagMonitor : IAsyncDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    private readonly CancellationTokenSource stopping = new();
+    private readonly RelayLag relay;
+    private readonly ProcessorLag processor;
+    private readonly EndToEndTracker tracker;
+    private readonly PeriodicSampler sampler;
     private readonly long start = Stopwatch.GetTimestamp();
     private readonly List<LagSample> samples = [];
-    private Task? sampling;
+
+    public LagMonitor(RelayLag relay, ProcessorLag processor, EndToEndTracker tracker)
+    {
+        this.relay = relay;
+        this.processor = processor;
+        this.tracker = tracker;
+        sampler = new PeriodicSampler(SampleAsync, Interval);
+    }
 
     public LagSample? Latest { get; private set; }
 
@@ -28,7 +38,7 @@ internal sealed class LagMonitor(RelayLag relay, ProcessorLag processor, EndToEn
         }
     }
 
-    public void Start() => sampling = Task.Run(() => SampleAsync(stopping.Token));
+    public void Start() => sampler.Start();
 
     /// <summary>Waits until a sample taken after now satisfies <paramref name="done"/>; returns when that sample was taken.</summary>
     public async Task<TimeSpan?> WaitUntilAsync(Func<LagSample, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
@@ -48,39 +58,19 @@ internal sealed class LagMonitor(RelayLag relay, ProcessorLag processor, EndToEn
         return null;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await stopping.CancelAsync();
-        if (sampling is not null)
-        {
-            try
-            {
-                await sampling;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped between samples.
-            }
-        }
-
-        stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => sampler.DisposeAsync();
 
     private async Task SampleAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        var relayRows = await relay.PendingRowsAsync(cancellationToken);
+        var processorEvents = processor.Measure();
+        var sample = new LagSample(
+            Math.Round(Stopwatch.GetElapsedTime(start).TotalSeconds, 3), relayRows, processorEvents, tracker.Outstanding);
+        lock (samples)
         {
-            var relayRows = await relay.PendingRowsAsync(cancellationToken);
-            var processorEvents = processor.Measure();
-            var sample = new LagSample(
-                Math.Round(Stopwatch.GetElapsedTime(start).TotalSeconds, 3), relayRows, processorEvents, tracker.Outstanding);
-            lock (samples)
-            {
-                samples.Add(sample);
-            }
-
-            Latest = sample;
-            await Task.Delay(Interval, cancellationToken);
+            samples.Add(sample);
         }
+
+        Latest = sample;
     }
 }

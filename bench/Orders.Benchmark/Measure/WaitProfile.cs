@@ -7,17 +7,23 @@ namespace Orders.Benchmark.Measure;
 /// the non-idle sessions by state, wait event and the start of their statement, so a lock that serializes writers
 /// (for instance Quartz's <c>qrtz_locks</c> row) shows up as the most frequent entry.
 /// </summary>
-internal sealed class WaitProfile(NpgsqlDataSource dataSource) : IAsyncDisposable
+internal sealed class WaitProfile : IAsyncDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
     private const int Top = 12;
 
+    private readonly NpgsqlDataSource dataSource;
+    private readonly PeriodicSampler sampler;
     private readonly Dictionary<string, long> counts = [];
-    private readonly CancellationTokenSource stopping = new();
-    private Task? sampling;
     private long samples;
 
-    public void Start() => sampling = Task.Run(() => SampleAsync(stopping.Token));
+    public WaitProfile(NpgsqlDataSource dataSource)
+    {
+        this.dataSource = dataSource;
+        sampler = new PeriodicSampler(SampleAsync, Interval);
+    }
+
+    public void Start() => sampler.Start();
 
     /// <summary>The most frequent entries, as the average number of sessions in that situation at any moment.</summary>
     public IReadOnlyList<WaitEntry> Summarize()
@@ -30,52 +36,31 @@ internal sealed class WaitProfile(NpgsqlDataSource dataSource) : IAsyncDisposabl
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await stopping.CancelAsync();
-        if (sampling is not null)
-        {
-            try
-            {
-                await sampling;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped between samples.
-            }
-        }
-
-        stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => sampler.DisposeAsync();
 
     private async Task SampleAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        await using (var command = dataSource.CreateCommand("""
+            SELECT state || ' ' || coalesce(wait_event_type || ':' || wait_event, 'cpu') || ' ' || left(regexp_replace(query, '\s+', ' ', 'g'), 70)
+            FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            await using (var command = dataSource.CreateCommand("""
-                SELECT state || ' ' || coalesce(wait_event_type || ':' || wait_event, 'cpu') || ' ' || left(regexp_replace(query, '\s+', ' ', 'g'), 70)
-                FROM pg_stat_activity
-                WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
-                """))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            var seen = new List<string>();
+            while (await reader.ReadAsync(cancellationToken))
             {
-                var seen = new List<string>();
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    seen.Add(reader.GetString(0));
-                }
-
-                lock (counts)
-                {
-                    samples++;
-                    foreach (var key in seen)
-                    {
-                        counts[key] = counts.GetValueOrDefault(key) + 1;
-                    }
-                }
+                seen.Add(reader.GetString(0));
             }
 
-            await Task.Delay(Interval, cancellationToken);
+            lock (counts)
+            {
+                samples++;
+                foreach (var key in seen)
+                {
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
+                }
+            }
         }
     }
 }

@@ -32,6 +32,9 @@ internal sealed record BenchmarkResult
 
     public required DrainResult ProcessorDrain { get; init; }
 
+    /// <summary>Payment deadlines due at the same moment, delivered by one processor node, then by two.</summary>
+    public required IReadOnlyList<DeadlineBurstResult> DeadlineBursts { get; init; }
+
     public required IReadOnlyDictionary<string, double> PeakMemoryMiB { get; init; }
 
     /// <summary>Warning and error lines each deployable wrote during the run.</summary>

@@ -28,6 +28,14 @@ internal static class ResultTable
         figures.AddRow("After load: relay / committed offsets / saga at zero", $"{Seconds(s.RelayZeroAfterSeconds)} / {Seconds(s.ProcessorZeroAfterSeconds)} / {Seconds(s.SagaCaughtUpAfterSeconds)}");
         figures.AddRow("Relay drain", Drain(r.RelayDrain, "rows"));
         figures.AddRow("Processor drain", Drain(r.ProcessorDrain, "events"));
+        foreach (var burst in r.DeadlineBursts)
+        {
+            figures.AddRow(
+                $"Deadline burst, {burst.Nodes} node(s)",
+                $"{burst.Deadlines:N0} due at once: {burst.DeliveredPerSecond:N0} delivered/s, {burst.CancelledPerSecond:N0} cancelled/s" +
+                (burst.CancelledSeconds is null ? " (not all within the deadline)" : ""));
+        }
+
         figures.AddRow("Peak memory (VmHWM)", string.Join(", ", r.PeakMemoryMiB.Select(p => $"{p.Key} {p.Value:N0} MiB")));
         figures.AddRow("Load average at start / end", $"{r.LoadAverageAtStart} / {r.LoadAverageAtEnd}");
         figures.AddRow("Warning/error lines", r.ProblemLines.Count == 0 ? "none" : string.Join(", ", r.ProblemLines.Select(p => $"{p.Key} {p.Value}")));

@@ -13,6 +13,8 @@ internal static class Targets
     private const double RelayRowsPerSecond = 20_000;
     private const double PeakMiB = 300;
     private const int TargetBacklog = 100_000;
+    private const double BurstShareOfApi = 0.5;
+    private const int TargetDeadlines = 20_000;
 
     public static IReadOnlyList<TargetCheck> Check(BenchmarkResult r, BenchmarkOptions options)
     {
@@ -22,6 +24,9 @@ internal static class Targets
         var backlogConditions = options.Backlog >= TargetBacklog ? "" : $"backlog {options.Backlog:N0}, the target's is {TargetBacklog:N0}";
         var e2e = r.Steady.EndToEndObserved;
         var catchUp = Max(r.Steady.RelayZeroAfterSeconds, r.Steady.SagaCaughtUpAfterSeconds);
+        var deadlineConditions = options.Deadlines >= TargetDeadlines ? "" : $"{options.Deadlines:N0} deadlines, the target's is {TargetDeadlines:N0}";
+        var oneNode = r.DeadlineBursts.FirstOrDefault(b => b.Nodes == 1)?.DeliveredPerSecond ?? 0;
+        var twoNodes = r.DeadlineBursts.FirstOrDefault(b => b.Nodes == 2)?.DeliveredPerSecond ?? 0;
         var worstMemory = r.PeakMemoryMiB.Where(p => p.Key != "benchmark").OrderByDescending(p => p.Value).FirstOrDefault();
         return
         [
@@ -36,6 +41,10 @@ internal static class Targets
                 v => $"{v:N0}/s", Join($"{r.ProcessorDrain.Items:N0} events{(r.ProcessorDrain.Finished ? "" : ", cut at the deadline")}", backlogConditions)),
             Check("Relay drain", $">= {RelayRowsPerSecond:N0} rows/s", r.RelayDrain.ItemsPerSecond ?? 0, r.RelayDrain.ItemsPerSecond >= RelayRowsPerSecond,
                 v => $"{v:N0}/s", Join($"{r.RelayDrain.Items:N0} rows{(r.RelayDrain.Finished ? "" : ", cut at the deadline")}", backlogConditions)),
+            Check("Deadline burst, one node", $">= {BurstShareOfApi:P0} of the API's max rate", oneNode, oneNode >= BurstShareOfApi * r.Api.OperationsPerSecond,
+                v => $"{v:N0}/s", Join($"API max rate {r.Api.OperationsPerSecond:N0} writes/s", deadlineConditions)),
+            Check("Deadline burst, two nodes", "faster than one node", twoNodes, twoNodes > oneNode,
+                v => $"{v:N0}/s", Join($"one node {oneNode:N0}/s", deadlineConditions)),
             Check("Peak memory per process", $"<= {PeakMiB} MiB", worstMemory.Value, worstMemory.Value <= PeakMiB, v => $"{v:N0} MiB",
                 string.Join(", ", r.PeakMemoryMiB.Select(p => $"{p.Key} {p.Value:N0}"))),
         ];

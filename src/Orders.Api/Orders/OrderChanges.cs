@@ -81,12 +81,13 @@ internal sealed class OrderChanges(
         Guid id,
         OrderTransition transition,
         IdempotencyRequest? idempotency,
+        OrderPrecondition? precondition,
         Func<Order, DateTimeOffset, IOrderEvent> apply,
         CancellationToken cancellationToken,
         Func<Order, ProblemHttpResult?>? refuse = null)
     {
-        // No look-up of the key first: every change leaves a status the same change cannot start from, so a repeat
-        // always meets the status check below, which looks the key up then.
+        // No look-up of the key first: every change leaves a status the same change cannot start from and moves the
+        // sequence past any precondition it carried, so a repeat always meets a check below, which looks the key up then.
         OrderResponse? written = null;
         Results<Ok<OrderResponse>, ProblemHttpResult> result;
         try
@@ -103,12 +104,20 @@ internal sealed class OrderChanges(
                         return OrderProblems.NotFound(orderId);
                     }
 
-                    if (!transition.AllowedFrom.Contains(order.Status))
+                    var preconditionHolds = precondition?.HoldsFor(order) ?? true;
+                    if (!preconditionHolds || !transition.AllowedFrom.Contains(order.Status))
                     {
                         // The change may be this very request, made before or by a concurrent duplicate.
                         if (idempotency is not null && await FindAsync(idempotency, token) is { } record)
                         {
                             return Replay(idempotency, record);
+                        }
+
+                        if (!preconditionHolds)
+                        {
+                            metrics.Refused(transition, "precondition");
+                            logger.PreconditionFailed(orderId, order.Sequence, order.Status, transition.Name);
+                            return OrderProblems.PreconditionFailed(order);
                         }
 
                         metrics.Refused(transition, "status");
@@ -173,10 +182,10 @@ internal sealed class OrderChanges(
             return Replay(idempotency, record);
         }
 
-        var status = await db.Orders.Where(o => o.Id == id).Select(o => o.Status).FirstAsync(cancellationToken);
+        var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == id, cancellationToken);
         metrics.Refused(transition, "concurrent_change");
-        logger.ChangedConcurrently(id, status, transition.Name);
-        return OrderProblems.ChangedConcurrently(status);
+        logger.ChangedConcurrently(id, order.Status, transition.Name);
+        return OrderProblems.ChangedConcurrently(order);
     }
 
     private Task<IdempotencyRecord?> FindAsync(IdempotencyRequest idempotency, CancellationToken cancellationToken) =>

@@ -18,6 +18,7 @@ public static class OrderEndpoints
         var orders = app.MapGroup("/orders")
             .WithTags("Orders")
             .RequireRateLimiting(RequestLimitExtensions.PolicyName)
+            .AddEndpointFilter(TagWithVersion)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         orders.MapPost("/", SubmitAsync)
@@ -55,6 +56,19 @@ public static class OrderEndpoints
         .ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>Every response that carries an order carries its version as ETag, for a later If-Match.</summary>
+    private static async ValueTask<object?> TagWithVersion(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var inner = result is INestedHttpResult nested ? nested.Result : result;
+        if (inner is IValueHttpResult { Value: OrderResponse order })
+        {
+            context.HttpContext.Response.Headers.ETag = OrderETag.For(order.Sequence);
+        }
+
+        return result;
+    }
 
     private static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> SubmitAsync(
         SubmitOrderRequest request,
@@ -119,10 +133,11 @@ public static class OrderEndpoints
         Guid id,
         PaymentRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
+        [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
         OrderChanges changes,
         CancellationToken cancellationToken)
     {
-        if (OrderValidation.Payment(request, idempotencyKey) is { } errors)
+        if (OrderValidation.Payment(request, idempotencyKey, ifMatch, out var precondition) is { } errors)
         {
             return OrderProblems.Invalid(errors);
         }
@@ -132,6 +147,7 @@ public static class OrderEndpoints
             id,
             OrderTransition.Payment,
             IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/payment", request),
+            precondition,
             (order, now) => order.Pay(amount, request.Reference!, now),
             cancellationToken,
             refuse: order => amount == order.Total ? null : OrderProblems.AmountMismatch(amount, order));
@@ -141,28 +157,32 @@ public static class OrderEndpoints
         Guid id,
         ShipmentRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
+        [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
         OrderChanges changes,
         CancellationToken cancellationToken) =>
-        OrderValidation.Shipment(request, idempotencyKey) is { } errors
+        OrderValidation.Shipment(request, idempotencyKey, ifMatch, out var precondition) is { } errors
             ? OrderProblems.Invalid(errors)
             : await changes.ChangeAsync(
                 id,
                 OrderTransition.Shipment,
                 IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/shipment", request),
+                precondition,
                 (order, now) => order.Ship(request.Carrier!, request.TrackingNumber!, now),
                 cancellationToken);
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> DeliverAsync(
         Guid id,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
+        [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
         OrderChanges changes,
         CancellationToken cancellationToken) =>
-        OrderValidation.Delivery(idempotencyKey) is { } errors
+        OrderValidation.Delivery(idempotencyKey, ifMatch, out var precondition) is { } errors
             ? OrderProblems.Invalid(errors)
             : await changes.ChangeAsync(
                 id,
                 OrderTransition.Delivery,
                 IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/delivery", id),
+                precondition,
                 (order, now) => order.Deliver(now),
                 cancellationToken);
 
@@ -170,14 +190,16 @@ public static class OrderEndpoints
         Guid id,
         CancellationRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
+        [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
         OrderChanges changes,
         CancellationToken cancellationToken) =>
-        OrderValidation.Cancellation(request, idempotencyKey) is { } errors
+        OrderValidation.Cancellation(request, idempotencyKey, ifMatch, out var precondition) is { } errors
             ? OrderProblems.Invalid(errors)
             : await changes.ChangeAsync(
                 id,
                 OrderTransition.Cancellation,
                 IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/cancellation", request),
+                precondition,
                 (order, now) => order.Cancel(request.Reason!, now),
                 cancellationToken);
 }

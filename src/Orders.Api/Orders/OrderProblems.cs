@@ -9,6 +9,9 @@ internal static class OrderProblems
     /// <summary>Extension member naming the order's status, for clients that decide what to do next.</summary>
     public const string CurrentStatus = "currentStatus";
 
+    /// <summary>Extension member with the order's sequence, the value its <c>ETag</c> carries.</summary>
+    public const string CurrentSequence = "currentSequence";
+
     public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest });
 
@@ -24,11 +27,17 @@ internal static class OrderProblems
             detail: $"The order is {current}; {change} needs it to be {string.Join(" or ", allowedFrom)}.",
             extensions: new Dictionary<string, object?> { [CurrentStatus] = current.ToString() });
 
-    public static ProblemHttpResult ChangedConcurrently(OrderStatus current) => TypedResults.Problem(
+    public static ProblemHttpResult PreconditionFailed(Order order) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "The order is no longer the version the request expected",
+        detail: $"If-Match names versions the order has left; it is now {order.Status} at sequence {order.Sequence}.",
+        extensions: Current(order));
+
+    public static ProblemHttpResult ChangedConcurrently(Order order) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
         title: "The order was changed by another request",
-        detail: $"Another change of this order was committed first; the order is now {current}.",
-        extensions: new Dictionary<string, object?> { [CurrentStatus] = current.ToString() });
+        detail: $"Another change of this order was committed first; the order is now {order.Status}.",
+        extensions: Current(order));
 
     public static ProblemHttpResult AmountMismatch(decimal amount, Order order) => TypedResults.Problem(
         statusCode: StatusCodes.Status422UnprocessableEntity,
@@ -41,4 +50,10 @@ internal static class OrderProblems
         statusCode: StatusCodes.Status422UnprocessableEntity,
         title: "Idempotency-Key already used",
         detail: "This Idempotency-Key was already used with a different request; send a new key for a new request.");
+
+    private static Dictionary<string, object?> Current(Order order) => new()
+    {
+        [CurrentStatus] = order.Status.ToString(),
+        [CurrentSequence] = order.Sequence,
+    };
 }

@@ -96,10 +96,12 @@ internal static class OrderValidation
     /// </summary>
     public static decimal Money(decimal amount) => decimal.Round(amount, 2) + 0.00m;
 
-    public static Dictionary<string, string[]>? Payment(PaymentRequest request, string? idempotencyKey)
+    public static Dictionary<string, string[]>? Payment(
+        PaymentRequest request, string? idempotencyKey, string? ifMatch, out OrderPrecondition? precondition)
     {
         var errors = new Errors();
         errors.Key(idempotencyKey);
+        precondition = errors.Precondition(ifMatch);
         if (!IsAmount(request.Amount))
         {
             errors.Add("amount", $"amount must be positive, at most {MaxAmount}, with at most two decimals.");
@@ -109,26 +111,32 @@ internal static class OrderValidation
         return errors.Result;
     }
 
-    public static Dictionary<string, string[]>? Shipment(ShipmentRequest request, string? idempotencyKey)
+    public static Dictionary<string, string[]>? Shipment(
+        ShipmentRequest request, string? idempotencyKey, string? ifMatch, out OrderPrecondition? precondition)
     {
         var errors = new Errors();
         errors.Key(idempotencyKey);
+        precondition = errors.Precondition(ifMatch);
         errors.Text("carrier", request.Carrier, MaxCarrierLength);
         errors.Text("trackingNumber", request.TrackingNumber, MaxTrackingNumberLength);
         return errors.Result;
     }
 
-    public static Dictionary<string, string[]>? Delivery(string? idempotencyKey)
+    public static Dictionary<string, string[]>? Delivery(
+        string? idempotencyKey, string? ifMatch, out OrderPrecondition? precondition)
     {
         var errors = new Errors();
         errors.Key(idempotencyKey);
+        precondition = errors.Precondition(ifMatch);
         return errors.Result;
     }
 
-    public static Dictionary<string, string[]>? Cancellation(CancellationRequest request, string? idempotencyKey)
+    public static Dictionary<string, string[]>? Cancellation(
+        CancellationRequest request, string? idempotencyKey, string? ifMatch, out OrderPrecondition? precondition)
     {
         var errors = new Errors();
         errors.Key(idempotencyKey);
+        precondition = errors.Precondition(ifMatch);
         errors.Text("reason", request.Reason, MaxReasonLength);
         return errors.Result;
     }
@@ -199,6 +207,22 @@ internal static class OrderValidation
             {
                 Add(IdempotencyRequest.HeaderName, message);
             }
+        }
+
+        public OrderPrecondition? Precondition(string? ifMatch)
+        {
+            if (ifMatch is null)
+            {
+                return null;
+            }
+
+            if (OrderETag.TryParseIfMatch(ifMatch, out var precondition))
+            {
+                return precondition;
+            }
+
+            Add(OrderETag.IfMatchHeaderName, "If-Match must be * or one or more order entity tags such as \"3\", as sent in ETag.");
+            return null;
         }
 
         public void Text(string field, string? value, int maxLength)

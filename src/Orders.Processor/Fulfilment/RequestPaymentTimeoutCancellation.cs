@@ -6,8 +6,10 @@ namespace Orders.Processor.Fulfilment;
 
 /// <summary>
 /// Asks the Orders API to cancel an order whose payment deadline passed. The saga does not move to Cancelled here: the
-/// API is the only writer of orders, and its OrderCancelled event moves the saga. A failure (API down) propagates, so the
-/// timeout is not consumed and its delivery is retried.
+/// API is the only writer of orders, and its OrderCancelled event moves the saga. The request holds only if the order is
+/// still at the saga's last applied sequence: a payment the API accepted before the deadline but the saga has not
+/// applied yet makes the API refuse, and the saga stays where it is until that OrderPaid arrives. A failure (API down)
+/// propagates, so the timeout is not consumed and its delivery is retried.
 /// </summary>
 public sealed class RequestPaymentTimeoutCancellation(OrdersApiClient ordersApi, ILogger<RequestPaymentTimeoutCancellation> logger)
     : IStateMachineActivity<OrderFulfilmentState, PaymentTimedOut>
@@ -20,7 +22,7 @@ public sealed class RequestPaymentTimeoutCancellation(OrdersApiClient ordersApi,
 
         var orderId = context.Saga.CorrelationId;
         var outcome = await ordersApi.RequestCancellationAsync(
-            orderId, OrderCancelled.PaymentTimeoutReason, context.CancellationToken);
+            orderId, context.Saga.LastSequence, OrderCancelled.PaymentTimeoutReason, context.CancellationToken);
         if (outcome.Accepted)
         {
             context.Saga.CancellationRequestedAt = DateTimeOffset.UtcNow;

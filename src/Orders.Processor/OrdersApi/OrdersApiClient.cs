@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -15,16 +17,21 @@ public sealed class OrdersApiClient(HttpClient http)
     private static readonly string[] StatusesPastPayment = ["Paid", "Shipped", "Delivered"];
 
     /// <summary>
-    /// POST /orders/{id}/cancellation. Returns accepted on 2xx, refused on a 409 whose currentStatus shows the order is
-    /// already cancelled or paid; throws on anything else, so the caller retries later.
+    /// POST /orders/{id}/cancellation, conditional on the order still being at <paramref name="expectedSequence"/>
+    /// (<c>If-Match</c>, checked by the API in the cancellation's own transaction), so a change the caller has not seen
+    /// yet, such as a payment, is never overridden. Returns accepted on 2xx, refused on a 409 whose currentStatus shows
+    /// the order has moved on (cancelled or paid); throws on anything else, so the caller retries later.
     /// </summary>
-    public async Task<CancellationOutcome> RequestCancellationAsync(Guid orderId, string reason, CancellationToken cancellationToken)
+    public async Task<CancellationOutcome> RequestCancellationAsync(
+        Guid orderId, int expectedSequence, string reason, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"orders/{orderId}/cancellation", UriKind.Relative))
         {
             Content = JsonContent.Create(new CancellationRequest(reason), options: OrderEventTypes.JsonOptions),
         };
         request.Headers.Add("Idempotency-Key", IdempotencyKey(orderId, reason));
+        request.Headers.IfMatch.Add(new EntityTagHeaderValue(
+            string.Create(CultureInfo.InvariantCulture, $"\"{expectedSequence}\"")));
 
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.IsSuccessStatusCode)

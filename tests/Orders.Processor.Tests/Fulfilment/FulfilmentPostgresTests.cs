@@ -136,8 +136,10 @@ public sealed class FulfilmentPostgresTests(PostgresFixture postgres)
         }
 
         var send = host.SendAsync(OrderEvents.Paid(orderId));
-        await Eventually.True(async () => await FulfilmentSql.ScalarAsync(
-            host.ConnectionString, "SELECT count(*) FROM pg_locks WHERE NOT granted") > 0, because: "the saga's update waits");
+        await Eventually.HoldsAsync(
+            async () => await FulfilmentSql.ScalarAsync(
+            host.ConnectionString, "SELECT count(*) FROM pg_locks WHERE NOT granted") > 0,
+            "the saga's update waits");
         await transaction.CommitAsync();
         await send;
 

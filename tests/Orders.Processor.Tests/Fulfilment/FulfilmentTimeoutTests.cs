@@ -41,8 +41,8 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
 
         await using var second = await ProcessorHost.StartAsync(database, api, paymentTimeout: TimeSpan.FromHours(1));
 
-        await Eventually.True(async () => (await second.LoadAsync(orderId))!.CancellationRequestedAt is not null);
-        await Eventually.True(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0);
+        await Eventually.HoldsAsync(async () => (await second.LoadAsync(orderId))!.CancellationRequestedAt is not null, "the payment timeout asked the API to cancel");
+        await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "no timeout row is left");
         Assert.Equal(1, api.CallsFor(orderId));
         Assert.Null((await second.LoadAsync(orderId))!.PaymentTimeoutTokenId);
     }
@@ -55,7 +55,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
         var orderId = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(orderId));
         var token = (await host.LoadAsync(orderId))!.PaymentTimeoutTokenId!.Value;
-        await Eventually.True(async () => await FulfilmentSql.TimeoutJobsAsync(host.ConnectionString) == 0);
+        await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(host.ConnectionString) == 0, "no timeout row is left");
         Assert.Equal(1, api.CallsFor(orderId));
         var xmin = await FulfilmentSql.XminAsync(host.ConnectionString, orderId);
 
@@ -83,16 +83,16 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
             await crashing.SendAsync(OrderEvents.Submitted(orderId));
             var token = (await crashing.LoadAsync(orderId))!.PaymentTimeoutTokenId!.Value;
 
-            await Eventually.True(async () => (await crashing.LoadAsync(orderId))!.CancellationRequestedAt is not null);
+            await Eventually.HoldsAsync(async () => (await crashing.LoadAsync(orderId))!.CancellationRequestedAt is not null, "the payment timeout asked the API to cancel");
             // Claimed again after its lease and delivered again, still before any DELETE took effect.
-            await Eventually.True(async () => await FulfilmentSql.AttemptsAsync(database, token) >= 2);
+            await Eventually.HoldsAsync(async () => await FulfilmentSql.AttemptsAsync(database, token) >= 2, "the timeout was delivered at least twice");
         }
 
         var xmin = await FulfilmentSql.XminAsync(database, orderId);
         await FulfilmentSql.ScalarAsync(database, "DROP RULE lose_deletes ON fulfilment.scheduled_timeout");
         await using var next = await ProcessorHost.StartAsync(database, api, paymentTimeout: PaymentTimeout);
 
-        await Eventually.True(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, because: "the next node delivers the row");
+        await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "the next node delivers the row");
         Assert.Equal(1, api.CallsFor(orderId));
         Assert.Equal(xmin, await FulfilmentSql.XminAsync(database, orderId));
         var saga = await next.LoadAsync(orderId);
@@ -110,14 +110,16 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
         var token = (await host.LoadAsync(orderId))!.PaymentTimeoutTokenId;
 
         // One delivery attempt (the client's own retries included) has failed: the row stays, with the reason.
-        await Eventually.True(async () => await FulfilmentSql.ScalarAsync(host.ConnectionString,
-            "SELECT count(*) FROM fulfilment.scheduled_timeout WHERE token_id = @token AND last_error IS NOT NULL", ("token", token!.Value)) == 1);
+        await Eventually.HoldsAsync(
+            async () => await FulfilmentSql.ScalarAsync(host.ConnectionString,
+            "SELECT count(*) FROM fulfilment.scheduled_timeout WHERE token_id = @token AND last_error IS NOT NULL", ("token", token!.Value)) == 1,
+            "the first delivery attempt failed and its reason is stored");
         Assert.True(api.Calls.Count >= 4);
         Assert.Equal(token, (await host.LoadAsync(orderId))!.PaymentTimeoutTokenId);
         Assert.Null((await host.LoadAsync(orderId))!.CancellationRequestedAt);
 
-        await Eventually.True(async () => (await host.LoadAsync(orderId))!.CancellationRequestedAt is not null);
-        await Eventually.True(async () => await FulfilmentSql.TimeoutJobsAsync(host.ConnectionString) == 0);
+        await Eventually.HoldsAsync(async () => (await host.LoadAsync(orderId))!.CancellationRequestedAt is not null, "the payment timeout asked the API to cancel");
+        await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(host.ConnectionString) == 0, "no timeout row is left");
         Assert.Equal(7, api.Calls.Count);
         Assert.All(api.Calls, c => Assert.Equal(OrdersApiClient.IdempotencyKey(orderId, "payment-timeout"), c.IdempotencyKey));
     }
@@ -134,8 +136,10 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
 
         await Task.WhenAll(orders.Select((orderId, i) => hosts[i % 2].SendAsync(OrderEvents.Submitted(orderId))));
 
-        await Eventually.True(
-            async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, TimeSpan.FromSeconds(30), "every timeout fired");
+        await Eventually.HoldsAsync(
+            async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0,
+            "every timeout fired",
+            TimeSpan.FromSeconds(30));
         Assert.All(orders, orderId => Assert.Equal(1, api.CallsFor(orderId)));
 
         // The API's answers to the cancellations arrive through either processor.
@@ -173,8 +177,10 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
         }
 
         var heldSend = host.SendAsync(OrderEvents.Paid(held));
-        await Eventually.True(async () => await FulfilmentSql.ScalarAsync(
-            host.ConnectionString, "SELECT count(*) FROM pg_locks WHERE NOT granted") > 0, because: "the held saga's update waits");
+        await Eventually.HoldsAsync(
+            async () => await FulfilmentSql.ScalarAsync(
+            host.ConnectionString, "SELECT count(*) FROM pg_locks WHERE NOT granted") > 0,
+            "the held saga's update waits");
 
         // The same kind of transaction on another order commits meanwhile (under Quartz enlistment it waited for the lock).
         var freeSend = host.SendAsync(OrderEvents.Paid(free));
@@ -237,8 +243,8 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
 
         await using var host = await ProcessorHost.StartAsync(database, api);
 
-        await Eventually.True(async () => (await host.LoadAsync(orderId))!.CancellationRequestedAt is not null);
-        await Eventually.True(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0);
+        await Eventually.HoldsAsync(async () => (await host.LoadAsync(orderId))!.CancellationRequestedAt is not null, "the payment timeout asked the API to cancel");
+        await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "no timeout row is left");
         Assert.Equal(1, api.CallsFor(orderId));
         Assert.Null((await host.LoadAsync(orderId))!.PaymentTimeoutTokenId);
         Assert.Equal(0, await FulfilmentSql.ScalarAsync(database,

@@ -1,6 +1,7 @@
 using Orders.Contracts;
 using Orders.Processor.Fulfilment;
 using Orders.Processor.OrdersApi;
+using Orders.Testing;
 using Xunit;
 
 namespace Orders.Processor.Tests.Fulfilment;
@@ -90,7 +91,7 @@ public sealed class OrderFulfilmentStateMachineTests
         await h.Publish(OrderEvents.Submitted(orderId));
 
         Assert.True(await h.Consumed<PaymentTimedOut>(m => m.OrderId == orderId));
-        await Eventually.True(() => Task.FromResult(h.Instance(orderId).CancellationRequestedAt is not null));
+        await Eventually.HoldsAsync(() => h.Instance(orderId).CancellationRequestedAt is not null, "the payment timeout asked the API to cancel");
         var call = Assert.Single(h.Api.Calls);
         Assert.Equal("POST", call.Method);
         Assert.Equal($"/orders/{orderId}/cancellation", call.Path);
@@ -115,7 +116,7 @@ public sealed class OrderFulfilmentStateMachineTests
         await h.Publish(OrderEvents.Submitted(orderId));
 
         Assert.True(await h.Consumed<PaymentTimedOut>(m => m.OrderId == orderId));
-        await Eventually.True(() => Task.FromResult(h.Instance(orderId).PaymentTimeoutTokenId is null));
+        await Eventually.HoldsAsync(() => h.Instance(orderId).PaymentTimeoutTokenId is null, "the payment timeout is unscheduled");
         Assert.Single(h.Api.Calls);
         Assert.Null(h.Instance(orderId).CancellationRequestedAt);
         await h.InState(orderId, m => m.AwaitingPayment);
@@ -227,7 +228,7 @@ public sealed class OrderFulfilmentStateMachineTests
 
         await h.Publish(OrderEvents.Paid(orderId, sequence: 3));
 
-        await Eventually.True(() => Task.FromResult(h.Instance(orderId).RefundRequired));
+        await Eventually.HoldsAsync(() => h.Instance(orderId).RefundRequired, "a refund is recorded as required");
         var saga = h.Instance(orderId);
         Assert.Equal(h.Machine.Cancelled.Name, saga.CurrentState);
         Assert.Equal(21.00m, saga.RefundAmount);
@@ -251,7 +252,7 @@ public sealed class OrderFulfilmentStateMachineTests
 
         await h.Publish(OrderEvents.Cancelled(orderId, sequence: 5, reason: "late"));
 
-        await Eventually.True(() => Task.FromResult(h.Instance(orderId).LastSequence == 5));
+        await Eventually.HoldsAsync(() => h.Instance(orderId).LastSequence == 5, "the fifth event is applied");
         var saga = h.Instance(orderId);
         Assert.Equal(h.Machine.Completed.Name, saga.CurrentState);
         Assert.Null(saga.CancelledAt);

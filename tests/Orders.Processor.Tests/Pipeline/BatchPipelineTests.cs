@@ -30,7 +30,7 @@ public sealed class BatchPipelineTests(PostgresFixture postgres, KafkaFixture ka
         await using (var host = await PipelineHost.StartAsync(database, topic, groupId, api))
         {
             before = await WaitForStatesAsync(database, orders, "Completed");
-            await Eventually.True(() => Task.FromResult(topic.CommittedPast(groupId, positions)), Deadline, "every offset is committed");
+            await Eventually.HoldsAsync(() => topic.CommittedPast(groupId, positions), "every offset is committed", Deadline);
             Assert.Equal(records.Count, host.Metrics["orders.kafka.records.applied"]);
             Assert.Equal(records.Count, host.Metrics["orders.fulfilment.applied"]);
             Assert.Equal(0, host.Metrics["orders.fulfilment.duplicates"]);
@@ -44,7 +44,7 @@ public sealed class BatchPipelineTests(PostgresFixture postgres, KafkaFixture ka
         // that never committed anything is that position for every record.
         var afterCrash = PipelineTopic.NewGroupId();
         await using var redelivered = await PipelineHost.StartAsync(database, topic, afterCrash, api);
-        await Eventually.True(() => Task.FromResult(topic.CommittedPast(afterCrash, positions)), Deadline, "the redelivery is consumed");
+        await Eventually.HoldsAsync(() => topic.CommittedPast(afterCrash, positions), "the redelivery is consumed", Deadline);
         Assert.Equal(records.Count, redelivered.Metrics["orders.fulfilment.duplicates"]);
         Assert.Equal(0, redelivered.Metrics["orders.fulfilment.applied"]);
         Assert.Equal(before, await SagaRow.ReadAllAsync(database));
@@ -74,7 +74,7 @@ public sealed class BatchPipelineTests(PostgresFixture postgres, KafkaFixture ka
         var rows = await WaitForStatesAsync(database, orders, "Completed");
         Assert.All(orders, o => Assert.Equal(4, rows[o[0].OrderId].LastSequence));
         Assert.True(await FulfilmentSql.ScalarAsync(database, "SELECT last_value FROM fulfilment.test_writes") >= 2, "the row failed once, then was written");
-        await Eventually.True(() => Task.FromResult(topic.CommittedPast(groupId, positions)), Deadline, "every offset is committed");
+        await Eventually.HoldsAsync(() => topic.CommittedPast(groupId, positions), "every offset is committed", Deadline);
         Assert.True(host.Metrics["orders.kafka.batches.rolled_back"] >= 1, "the batch with the failing write rolled back");
         Assert.True(host.Log.Count(2509) >= 1, "the rollback is logged");
         // Every record applied exactly once: none skipped (every row at sequence 4), none seen as a repeat of an earlier
@@ -87,11 +87,11 @@ public sealed class BatchPipelineTests(PostgresFixture postgres, KafkaFixture ka
     public void Dispose() => topic.Dispose();
 
     private static Task<IReadOnlyDictionary<Guid, SagaRow>> WaitForStatesAsync(string database, List<IOrderEvent[]> orders, string state) =>
-        Eventually.Get(
+        Eventually.HoldsAsync(
             () => SagaRow.ReadAllAsync(database),
             rows => orders.All(o => rows.TryGetValue(o[0].OrderId, out var row) && row.State == state),
-            Deadline,
-            "every order reaches " + state);
+            "every order reaches " + state,
+            Deadline);
 
     private ConnectorRecord Record(IOrderEvent orderEvent) => ConnectorRecord.QueryMode(orderEvent, ++nextId);
 }

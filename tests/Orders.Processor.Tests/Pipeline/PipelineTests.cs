@@ -35,7 +35,7 @@ public sealed class PipelineTests(PostgresFixture postgres, KafkaFixture kafka) 
 
         // The unpaid order's deadline passes: the saga asks the API to cancel, and the API's OrderCancelled comes back
         // through the topic like any other event.
-        await Eventually.True(() => Task.FromResult(api.CallsFor(unpaid.OrderId) > 0), Deadline, "the payment timeout asks the API to cancel");
+        await Eventually.HoldsAsync(() => api.CallsFor(unpaid.OrderId) > 0, "the payment timeout asks the API to cancel", Deadline);
         positions = [.. positions, .. await topic.ProduceAsync(Query([TestEvents.Cancelled(105, unpaid.OrderId, 2)]))];
 
         var rows = await WaitForStatesAsync(database, new()
@@ -55,7 +55,7 @@ public sealed class PipelineTests(PostgresFixture postgres, KafkaFixture kafka) 
         Assert.True(rows[unpaid.OrderId].CancellationRequested);
         Assert.All(rows.Values, r => Assert.False(r.RefundRequired));
         Assert.Equal([unpaid.OrderId], api.Calls.Select(c => c.OrderId));
-        await Eventually.True(() => Task.FromResult(topic.CommittedPast(groupId, positions)), Deadline, "every offset is committed");
+        await Eventually.HoldsAsync(() => topic.CommittedPast(groupId, positions), "every offset is committed", Deadline);
         Assert.Equal(positions.Count, host.Metrics["orders.kafka.records.applied"]);
         Assert.Equal(0, host.Metrics["orders.kafka.records.dead_lettered"]);
     }
@@ -80,19 +80,21 @@ public sealed class PipelineTests(PostgresFixture postgres, KafkaFixture kafka) 
             [completedByTable[0].OrderId] = "Completed",
         };
         var before = await WaitForStatesAsync(database, expected);
-        await Eventually.True(() => Task.FromResult(topic.CommittedPast(firstGroup, positions)), Deadline, "the first pass is committed");
+        await Eventually.HoldsAsync(() => topic.CommittedPast(firstGroup, positions), "the first pass is committed", Deadline);
 
         // A relay restarting from an older position publishes the same rows again, byte for byte.
         var repeated = await topic.ProduceAsync(records);
-        await Eventually.True(() => Task.FromResult(topic.CommittedPast(firstGroup, repeated)), Deadline, "the duplicates are consumed");
+        await Eventually.HoldsAsync(() => topic.CommittedPast(firstGroup, repeated), "the duplicates are consumed", Deadline);
         Assert.Equal(records.Length, first.Metrics["orders.fulfilment.duplicates"]);
         Assert.Equal(before, await SagaRow.ReadAllAsync(database));
 
         // A new group (an offset reset, a second deployment) reads the whole topic again: every record is a repeat.
         var secondGroup = PipelineTopic.NewGroupId();
         await using var second = await PipelineHost.StartAsync(database, topic, secondGroup, api);
-        await Eventually.True(
-            () => Task.FromResult(topic.CommittedPast(secondGroup, [.. positions, .. repeated])), Deadline, "the replay is consumed");
+        await Eventually.HoldsAsync(
+            () => topic.CommittedPast(secondGroup, [.. positions, .. repeated]),
+            "the replay is consumed",
+            Deadline);
         Assert.Equal(2 * records.Length, second.Metrics["orders.fulfilment.duplicates"]);
         Assert.Equal(0, second.Metrics["orders.fulfilment.applied"]);
 
@@ -119,14 +121,14 @@ public sealed class PipelineTests(PostgresFixture postgres, KafkaFixture kafka) 
         var groupId = PipelineTopic.NewGroupId();
         await using var first = await PipelineHost.StartAsync(database, topic, groupId, api);
         await using var second = await PipelineHost.StartAsync(database, topic, groupId, api);
-        await Eventually.True(
+        await Eventually.HoldsAsync(
             () =>
             {
                 var (a, b) = (first.Log.AssignedPartitions(), second.Log.AssignedPartitions());
-                return Task.FromResult(a.Count > 0 && b.Count > 0 && a.Count + b.Count == 4 && !a.Overlaps(b));
+                return a.Count > 0 && b.Count > 0 && a.Count + b.Count == 4 && !a.Overlaps(b);
             },
-            Deadline,
-            "the two hosts share the four partitions");
+            "the two hosts share the four partitions",
+            Deadline);
 
         var shared = await topic.ProduceAsync(Interleaved(orders[10..]));
         Assert.Equal(4, shared.Select(p => p.Partition.Value).Distinct().Count());
@@ -138,8 +140,10 @@ public sealed class PipelineTests(PostgresFixture postgres, KafkaFixture kafka) 
         Assert.All(rows.Values, r => Assert.False(r.RefundRequired));
         Assert.True(first.Metrics["orders.kafka.records.applied"] > 0, "the first host applied records");
         Assert.True(second.Metrics["orders.kafka.records.applied"] > 0, "the second host applied records");
-        await Eventually.True(
-            () => Task.FromResult(topic.CommittedPast(groupId, [.. positions, .. shared])), Deadline, "every offset is committed");
+        await Eventually.HoldsAsync(
+            () => topic.CommittedPast(groupId, [.. positions, .. shared]),
+            "every offset is committed",
+            Deadline);
     }
 
     [Fact]
@@ -177,7 +181,7 @@ public sealed class PipelineTests(PostgresFixture postgres, KafkaFixture kafka) 
         Assert.Equal(
             positions[2].Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Encoding.UTF8.GetString(deadLetter.Message.Headers.GetLastBytes("dlq-original-offset")));
-        await Eventually.True(() => Task.FromResult(topic.CommittedPast(groupId, positions)), Deadline, "the partition is committed to its end");
+        await Eventually.HoldsAsync(() => topic.CommittedPast(groupId, positions), "the partition is committed to its end", Deadline);
         Assert.Equal(1, host.Metrics["orders.kafka.records.dead_lettered"]);
         Assert.Equal(positions.Count - 1, host.Metrics["orders.kafka.records.applied"]);
         Assert.Empty(api.Calls);
@@ -196,11 +200,11 @@ public sealed class PipelineTests(PostgresFixture postgres, KafkaFixture kafka) 
     }
 
     private static async Task<IReadOnlyDictionary<Guid, SagaRow>> WaitForStatesAsync(string database, Dictionary<Guid, string> expected) =>
-        await Eventually.Get(
+        await Eventually.HoldsAsync(
             () => SagaRow.ReadAllAsync(database),
             rows => expected.All(e => rows.TryGetValue(e.Key, out var row) && row.State == e.Value),
-            Deadline,
-            "every order reaches its expected state");
+            "every order reaches its expected state",
+            Deadline);
 
     /// <summary>Step by step across the orders, each user in one format: odd users ours, even users the seed's.</summary>
     private List<ConnectorRecord> Interleaved(IReadOnlyList<IOrderEvent[]> orders) =>

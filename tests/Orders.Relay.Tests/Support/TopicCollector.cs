@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
+using Orders.Testing;
 
 namespace Orders.Relay.Tests.Support;
 
@@ -61,7 +62,7 @@ internal sealed class TopicCollector : IDisposable
     }
 
     public Task WaitForCountAsync(int count, TimeSpan timeout) =>
-        Eventually.HoldsAsync(() => Count >= count, timeout, () => $"{count} records arrived (have {Count})");
+        Eventually.HoldsAsync(() => Task.FromResult(Count), have => have >= count, $"{count} records arrived", timeout);
 
     public void Dispose()
     {
