@@ -22,3 +22,9 @@ var app = builder.Build();
 // The processor's only HTTP: /health/live, /health/ready and /metrics, for probes and scrapes.
 app.MapServiceDefaults();
 app.Run();
+
+/// <summary>
+/// Internal, which stops ASP.NET Core from generating a public Program: test projects that reference this and the API
+/// host the API with WebApplicationFactory&lt;Program&gt;, and two public Program classes would clash there.
+/// </summary>
+internal sealed partial class Program;
