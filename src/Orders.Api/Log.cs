@@ -11,20 +11,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Order {OrderId} is now {Status} (sequence {Sequence})")]
     public static partial void OrderChanged(this ILogger logger, Guid orderId, OrderStatus status, int sequence);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Order {OrderId} is {Status}, which does not allow {Change}")]
-    public static partial void StatusForbidsChange(this ILogger logger, Guid orderId, OrderStatus status, string change);
+    [LoggerMessage(
+        EventId = 1002,
+        Level = LogLevel.Information,
+        Message = "Order {OrderId} is {Status} at sequence {Sequence}; {Change} refused ({Reason})")]
+    public static partial void ChangeRefused(
+        this ILogger logger, Guid orderId, OrderStatus status, int sequence, string change, string reason);
 
     [LoggerMessage(
         EventId = 1003,
         Level = LogLevel.Information,
         Message = "Order {OrderId} was changed concurrently and is now {Status}; {Change} refused")]
     public static partial void ChangedConcurrently(this ILogger logger, Guid orderId, OrderStatus status, string change);
-
-    [LoggerMessage(
-        EventId = 1006,
-        Level = LogLevel.Information,
-        Message = "Order {OrderId} is at sequence {Sequence} ({Status}), which If-Match does not name; {Change} refused")]
-    public static partial void PreconditionFailed(this ILogger logger, Guid orderId, int sequence, OrderStatus status, string change);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Replayed the stored {StatusCode} response of {Scope}")]
     public static partial void IdempotentReplay(this ILogger logger, string scope, int statusCode);

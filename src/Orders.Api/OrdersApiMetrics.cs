@@ -25,7 +25,7 @@ public sealed class OrdersApiMetrics
         outboxRowsWritten = meter.CreateCounter<long>(
             "orders.outbox.rows_written", "{row}", "Outbox rows committed with an order change.");
         refused = meter.CreateCounter<long>(
-            "orders.changes_refused", "{request}", "Status changes refused with 409, by change and reason.");
+            "orders.changes_refused", "{request}", "Status changes refused (409, or 422 for an amount), by change and reason.");
         replayed = meter.CreateCounter<long>(
             "orders.idempotent_replays", "{request}", "Requests answered from a stored Idempotency-Key response.");
         keysReused = meter.CreateCounter<long>(
@@ -44,9 +44,9 @@ public sealed class OrdersApiMetrics
         outboxRowsWritten.Add(1);
     }
 
-    internal void Refused(OrderTransition transition, string reason) => refused.Add(
+    internal void Refused(string change, string reason) => refused.Add(
         1,
-        new KeyValuePair<string, object?>("orders.change", transition.Name),
+        new KeyValuePair<string, object?>("orders.change", change),
         new KeyValuePair<string, object?>("orders.reason", reason));
 
     internal void Replayed() => replayed.Add(1);

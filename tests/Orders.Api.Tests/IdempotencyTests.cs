@@ -35,6 +35,23 @@ public sealed class IdempotencyTests(ApiFixture fixture) : ApiTests(fixture)
     }
 
     [Fact]
+    public async Task A_retry_that_spells_the_order_path_differently_is_the_same_request()
+    {
+        var order = await Client.SubmitOrderAsync();
+        var key = $"spelling-{order.Id}";
+        using var first = await Client.PostAsync($"/orders/{order.Id}/payment", ApiClient.ChangeBody("payment", order), key);
+        var paid = await ApiClient.ReadOrderAsync(first, HttpStatusCode.OK);
+
+        using var retry = await Client.PostAsync(
+            $"/orders/{order.Id.ToString().ToUpperInvariant()}/payment/", ApiClient.ChangeBody("payment", order), key);
+
+        Assert.Equal(paid.UpdatedAt, (await ApiClient.ReadOrderAsync(retry, HttpStatusCode.OK)).UpdatedAt);
+        Assert.Equal(
+            $"POST /orders/{order.Id}/payment",
+            await Database.ScalarTextAsync($"SELECT scope FROM idempotency_keys WHERE key = '{key}'"));
+    }
+
+    [Fact]
     public async Task The_same_key_sent_concurrently_creates_one_order()
     {
         for (var round = 0; round < 10; round++)

@@ -48,6 +48,13 @@ public sealed class OrdersDatabase(string connectionString)
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public async Task<string?> ScalarTextAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
     public async Task ExecuteAsync(string sql)
     {
         await using var connection = await OpenAsync();

@@ -8,7 +8,12 @@ public static class ApiReferenceExtensions
     public static IHostApplicationBuilder AddApiReference(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOpenApi();
+        // No servers list: it would be built from the request's Host header, which any client can set.
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
         return builder;
     }
 

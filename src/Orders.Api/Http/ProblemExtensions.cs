@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Orders.Api.Http;
@@ -19,7 +20,10 @@ public static class ProblemExtensions
             if (context.Exception is BadHttpRequestException badRequest)
             {
                 context.ProblemDetails.Status = badRequest.StatusCode;
-                context.ProblemDetails.Detail = badRequest.Message;
+                // The JSON reader's reason names the member and rule the body broke (a duplicate, an unknown member).
+                context.ProblemDetails.Detail = badRequest.InnerException is JsonException json
+                    ? $"{badRequest.Message} {json.Message}"
+                    : badRequest.Message;
             }
         });
 

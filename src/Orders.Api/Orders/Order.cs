@@ -3,11 +3,17 @@ using Orders.Contracts;
 namespace Orders.Api.Orders;
 
 /// <summary>
-/// An order row. <see cref="Sequence"/> counts its changes and doubles as the concurrency token. Each change method
-/// moves the order on and returns the event to write to the outbox with it; callers check the status first.
+/// An order row and its rules. <see cref="Sequence"/> counts its changes and doubles as the concurrency token. Each
+/// change method checks the statuses it may start from (and, for a payment, the amount): it either moves the order on
+/// and returns the event to write to the outbox with it, or refuses and leaves the order untouched.
 /// </summary>
 public sealed class Order
 {
+    private static readonly OrderStatus[] PayableFrom = [OrderStatus.Submitted];
+    private static readonly OrderStatus[] ShippableFrom = [OrderStatus.Paid];
+    private static readonly OrderStatus[] DeliverableFrom = [OrderStatus.Shipped];
+    private static readonly OrderStatus[] CancellableFrom = [OrderStatus.Submitted, OrderStatus.Paid];
+
     public required Guid Id { get; init; }
 
     public required long UserId { get; init; }
@@ -73,13 +79,23 @@ public sealed class Order
         });
     }
 
-    public OrderPaid Pay(decimal amount, string reference, DateTimeOffset now)
+    public OrderChangeOutcome Pay(decimal amount, string reference, DateTimeOffset now)
     {
+        if (Forbids(PayableFrom) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (amount != Total)
+        {
+            return OrderChangeOutcome.Refused(new OrderRefusal.AmountMismatch(amount, Total, Currency));
+        }
+
         MoveTo(OrderStatus.Paid, now);
         PaidAmount = amount;
         PaymentReference = reference;
         PaidAt = now;
-        return new OrderPaid
+        return OrderChangeOutcome.Applied(new OrderPaid
         {
             OrderId = Id,
             UserId = UserId,
@@ -89,16 +105,21 @@ public sealed class Order
             Amount = amount,
             Currency = Currency,
             Reference = reference,
-        };
+        });
     }
 
-    public OrderShipped Ship(string carrier, string trackingNumber, DateTimeOffset now)
+    public OrderChangeOutcome Ship(string carrier, string trackingNumber, DateTimeOffset now)
     {
+        if (Forbids(ShippableFrom) is { } refusal)
+        {
+            return refusal;
+        }
+
         MoveTo(OrderStatus.Shipped, now);
         Carrier = carrier;
         TrackingNumber = trackingNumber;
         ShippedAt = now;
-        return new OrderShipped
+        return OrderChangeOutcome.Applied(new OrderShipped
         {
             OrderId = Id,
             UserId = UserId,
@@ -107,29 +128,39 @@ public sealed class Order
             Sequence = Sequence,
             Carrier = carrier,
             TrackingNumber = trackingNumber,
-        };
+        });
     }
 
-    public OrderDelivered Deliver(DateTimeOffset now)
+    public OrderChangeOutcome Deliver(DateTimeOffset now)
     {
+        if (Forbids(DeliverableFrom) is { } refusal)
+        {
+            return refusal;
+        }
+
         MoveTo(OrderStatus.Delivered, now);
         DeliveredAt = now;
-        return new OrderDelivered
+        return OrderChangeOutcome.Applied(new OrderDelivered
         {
             OrderId = Id,
             UserId = UserId,
             OccurredAt = now,
             SchemaVersion = OrderDelivered.CurrentSchemaVersion,
             Sequence = Sequence,
-        };
+        });
     }
 
-    public OrderCancelled Cancel(string reason, DateTimeOffset now)
+    public OrderChangeOutcome Cancel(string reason, DateTimeOffset now)
     {
+        if (Forbids(CancellableFrom) is { } refusal)
+        {
+            return refusal;
+        }
+
         MoveTo(OrderStatus.Cancelled, now);
         CancellationReason = reason;
         CancelledAt = now;
-        return new OrderCancelled
+        return OrderChangeOutcome.Applied(new OrderCancelled
         {
             OrderId = Id,
             UserId = UserId,
@@ -137,8 +168,11 @@ public sealed class Order
             SchemaVersion = OrderCancelled.CurrentSchemaVersion,
             Sequence = Sequence,
             Reason = reason,
-        };
+        });
     }
+
+    private OrderChangeOutcome? Forbids(IReadOnlyList<OrderStatus> allowedFrom) =>
+        allowedFrom.Contains(Status) ? null : OrderChangeOutcome.Refused(new OrderRefusal.StatusForbids(Status, allowedFrom));
 
     private void MoveTo(OrderStatus status, DateTimeOffset now)
     {

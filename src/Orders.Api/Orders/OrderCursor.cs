@@ -16,7 +16,9 @@ internal readonly record struct OrderCursor(DateTimeOffset CreatedAt, Guid Id)
     {
         cursor = default;
         Span<byte> bytes = stackalloc byte[64];
-        if (!Base64Url.TryDecodeFromChars(text, bytes, out var length))
+        // TryDecodeFromChars throws on some malformed text (a lone character, NUL) instead of answering false.
+        if (!Base64Url.IsValid(text, out var decodedLength) || decodedLength > bytes.Length
+            || !Base64Url.TryDecodeFromChars(text, bytes, out var length))
         {
             return false;
         }

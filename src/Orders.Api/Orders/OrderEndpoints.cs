@@ -18,6 +18,7 @@ public static class OrderEndpoints
         var orders = app.MapGroup("/orders")
             .WithTags("Orders")
             .RequireRateLimiting(RequestLimitExtensions.PolicyName)
+            .AddEndpointFilter(RefuseRepeatedIdempotencyKey)
             .AddEndpointFilter(TagWithVersion)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -57,8 +58,22 @@ public static class OrderEndpoints
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
+    /// <summary>
+    /// Two Idempotency-Key fields would otherwise be bound as one key joined by a comma; a key is one value, so the
+    /// request is refused before anything runs.
+    /// </summary>
+    private static ValueTask<object?> RefuseRepeatedIdempotencyKey(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Request.Headers[IdempotencyRequest.HeaderName].Count > 1
+            ? ValueTask.FromResult<object?>(OrderProblems.Invalid(new Dictionary<string, string[]>
+            {
+                [IdempotencyRequest.HeaderName] = [$"Send one {IdempotencyRequest.HeaderName} header, not several."],
+            }))
+            : next(context);
+
     /// <summary>Every response that carries an order carries its version as ETag, for a later If-Match.</summary>
-    private static async ValueTask<object?> TagWithVersion(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> TagWithVersion(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var result = await next(context);
         var inner = result is INestedHttpResult nested ? nested.Result : result;
@@ -73,7 +88,8 @@ public static class OrderEndpoints
     private static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> SubmitAsync(
         SubmitOrderRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken)
     {
         if (OrderValidation.Submit(request, idempotencyKey) is { } errors)
@@ -81,8 +97,8 @@ public static class OrderEndpoints
             return OrderProblems.Invalid(errors);
         }
 
-        var idempotency = IdempotencyRequest.From(idempotencyKey, "POST /orders", request);
-        return await changes.SubmitAsync(
+        var idempotency = IdempotencyRequest.From(idempotencyKey, IdempotencyScope.Of(context), request);
+        return await writer.SubmitAsync(
             request.UserId!.Value, request.Currency!, OrderValidation.Lines(request), idempotency, cancellationToken);
     }
 
@@ -134,7 +150,8 @@ public static class OrderEndpoints
         PaymentRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
         [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken)
     {
         if (OrderValidation.Payment(request, idempotencyKey, ifMatch, out var precondition) is { } errors)
@@ -143,14 +160,10 @@ public static class OrderEndpoints
         }
 
         var amount = OrderValidation.Money(request.Amount!.Value);
-        return await changes.ChangeAsync(
-            id,
-            OrderTransition.Payment,
-            IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/payment", request),
-            precondition,
+        return await writer.ChangeAsync(
+            OrderChangeRequest.From(context, id, idempotencyKey, request, precondition),
             (order, now) => order.Pay(amount, request.Reference!, now),
-            cancellationToken,
-            refuse: order => amount == order.Total ? null : OrderProblems.AmountMismatch(amount, order));
+            cancellationToken);
     }
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ShipAsync(
@@ -158,15 +171,13 @@ public static class OrderEndpoints
         ShipmentRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
         [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken) =>
         OrderValidation.Shipment(request, idempotencyKey, ifMatch, out var precondition) is { } errors
             ? OrderProblems.Invalid(errors)
-            : await changes.ChangeAsync(
-                id,
-                OrderTransition.Shipment,
-                IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/shipment", request),
-                precondition,
+            : await writer.ChangeAsync(
+                OrderChangeRequest.From(context, id, idempotencyKey, request, precondition),
                 (order, now) => order.Ship(request.Carrier!, request.TrackingNumber!, now),
                 cancellationToken);
 
@@ -174,15 +185,13 @@ public static class OrderEndpoints
         Guid id,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
         [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken) =>
         OrderValidation.Delivery(idempotencyKey, ifMatch, out var precondition) is { } errors
             ? OrderProblems.Invalid(errors)
-            : await changes.ChangeAsync(
-                id,
-                OrderTransition.Delivery,
-                IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/delivery", id),
-                precondition,
+            : await writer.ChangeAsync(
+                OrderChangeRequest.From(context, id, idempotencyKey, id, precondition),
                 (order, now) => order.Deliver(now),
                 cancellationToken);
 
@@ -191,15 +200,13 @@ public static class OrderEndpoints
         CancellationRequest request,
         [FromHeader(Name = IdempotencyRequest.HeaderName)] string? idempotencyKey,
         [FromHeader(Name = OrderETag.IfMatchHeaderName)] string? ifMatch,
-        OrderChanges changes,
+        HttpContext context,
+        OrderWriter writer,
         CancellationToken cancellationToken) =>
         OrderValidation.Cancellation(request, idempotencyKey, ifMatch, out var precondition) is { } errors
             ? OrderProblems.Invalid(errors)
-            : await changes.ChangeAsync(
-                id,
-                OrderTransition.Cancellation,
-                IdempotencyRequest.From(idempotencyKey, $"POST /orders/{id}/cancellation", request),
-                precondition,
+            : await writer.ChangeAsync(
+                OrderChangeRequest.From(context, id, idempotencyKey, request, precondition),
                 (order, now) => order.Cancel(request.Reason!, now),
                 cancellationToken);
 }

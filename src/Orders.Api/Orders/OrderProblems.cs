@@ -20,12 +20,11 @@ internal static class OrderProblems
         title: "Order not found",
         detail: $"There is no order {id}.");
 
-    public static ProblemHttpResult StatusForbids(OrderStatus current, string change, IReadOnlyList<OrderStatus> allowedFrom) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: "The order's status does not allow this change",
-            detail: $"The order is {current}; {change} needs it to be {string.Join(" or ", allowedFrom)}.",
-            extensions: new Dictionary<string, object?> { [CurrentStatus] = current.ToString() });
+    public static ProblemHttpResult StatusForbids(OrderRefusal.StatusForbids refusal, string change) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "The order's status does not allow this change",
+        detail: $"The order is {refusal.Current}; {change} needs it to be {string.Join(" or ", refusal.AllowedFrom)}.",
+        extensions: new Dictionary<string, object?> { [CurrentStatus] = refusal.Current.ToString() });
 
     public static ProblemHttpResult PreconditionFailed(Order order) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
@@ -39,12 +38,12 @@ internal static class OrderProblems
         detail: $"Another change of this order was committed first; the order is now {order.Status}.",
         extensions: Current(order));
 
-    public static ProblemHttpResult AmountMismatch(decimal amount, Order order) => TypedResults.Problem(
+    public static ProblemHttpResult AmountMismatch(OrderRefusal.AmountMismatch refusal) => TypedResults.Problem(
         statusCode: StatusCodes.Status422UnprocessableEntity,
         title: "The amount does not match the order total",
         detail: string.Create(
             CultureInfo.InvariantCulture,
-            $"The payment of {amount} does not equal the order total of {order.Total} {order.Currency}."));
+            $"The payment of {refusal.Amount} does not equal the order total of {refusal.Total} {refusal.Currency}."));
 
     public static ProblemHttpResult KeyReused() => TypedResults.Problem(
         statusCode: StatusCodes.Status422UnprocessableEntity,

@@ -50,10 +50,7 @@ internal static class OrderValidation
                 continue;
             }
 
-            if (string.IsNullOrWhiteSpace(line.Sku) || line.Sku.Length > MaxSkuLength)
-            {
-                errors.Add($"lines[{i}].sku", $"sku must be 1 to {MaxSkuLength} characters.");
-            }
+            errors.Text($"lines[{i}].sku", line.Sku, MaxSkuLength);
 
             var quantityValid = line.Quantity is >= 1 and <= MaxQuantity;
             if (!quantityValid)
@@ -225,11 +222,20 @@ internal static class OrderValidation
             return null;
         }
 
+        /// <summary>
+        /// Text that identifies or labels: 1 to <paramref name="maxLength"/> characters, none of them a control
+        /// character. PostgreSQL refuses NUL in text and jsonb, and the others have no place in an identifier.
+        /// </summary>
         public void Text(string field, string? value, int maxLength)
         {
+            var name = field[(field.LastIndexOf('.') + 1)..];
             if (string.IsNullOrWhiteSpace(value) || value.Length > maxLength)
             {
-                Add(field, $"{field} must be 1 to {maxLength} characters.");
+                Add(field, $"{name} must be 1 to {maxLength} characters.");
+            }
+            else if (value.Any(char.IsControl))
+            {
+                Add(field, $"{name} must not contain control characters (U+0000-U+001F, U+007F-U+009F).");
             }
         }
     }

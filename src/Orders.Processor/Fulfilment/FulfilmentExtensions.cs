@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Orders.Processor.Data;
@@ -12,6 +13,14 @@ namespace Orders.Processor.Fulfilment;
 
 public static class FulfilmentExtensions
 {
+    /// <summary>
+    /// The service key of the fulfilment clock: the <see cref="TimeProvider"/> the saga stamps and schedules with and
+    /// the timeout clock claims due rows with (<see cref="TimeProvider.System"/> unless one is registered under this
+    /// key). Keyed, because Quartz runs its triggers on an unkeyed one: a test moves this clock while Quartz keeps firing
+    /// in real time.
+    /// </summary>
+    public const string ClockKey = "fulfilment";
+
     /// <summary>
     /// Registers MassTransit's mediator with the fulfilment saga and everything it needs: the saga table
     /// (<see cref="FulfilmentDbContext"/>, optional start-up migration), timeouts in the same database with a Quartz clock, and the
@@ -52,7 +61,10 @@ public static class FulfilmentExtensions
         return builder;
     }
 
-    /// <summary>What the state machine needs besides persistence: its options, metrics and the cancellation activity.</summary>
+    /// <summary>
+    /// What the state machine needs besides persistence: its options, metrics, its activities and the clock
+    /// (<see cref="ClockKey"/>).
+    /// </summary>
     internal static IServiceCollection AddFulfilmentSaga(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FulfilmentOptions>()
@@ -61,7 +73,9 @@ public static class FulfilmentExtensions
                 "Fulfilment:PaymentTimeout and Fulfilment:ShipmentTimeout must be positive.")
             .ValidateOnStart();
         services.AddSingleton<OrdersProcessorMetrics>();
+        services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
         services.AddScoped<RequestPaymentTimeoutCancellation>();
+        services.AddScoped(typeof(ParkOrder<>));
         return services;
     }
 

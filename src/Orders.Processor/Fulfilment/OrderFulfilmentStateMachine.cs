@@ -12,15 +12,22 @@ namespace Orders.Processor.Fulfilment;
 /// applied number is a repeat and changes nothing; an event more than one ahead means one is missing, so the order is
 /// parked (no further automatic decisions) until an operator resolves it; only the next number is applied. The
 /// Orders API stays the only writer of orders: a payment timeout asks it to cancel, and the saga reaches Cancelled only
-/// when the resulting OrderCancelled arrives.
+/// when the resulting OrderCancelled arrives. Every timestamp the saga writes and every deadline it schedules comes from
+/// the injected <see cref="TimeProvider"/>, the same one the timeout table's clock reads.
 /// </remarks>
 public sealed class OrderFulfilmentStateMachine : MassTransitStateMachine<OrderFulfilmentState>
 {
     public OrderFulfilmentStateMachine(
-        IOptions<FulfilmentOptions> options, OrdersProcessorMetrics metrics, ILogger<OrderFulfilmentStateMachine> logger)
+        IOptions<FulfilmentOptions> options,
+        OrdersProcessorMetrics metrics,
+        [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock,
+        ILogger<OrderFulfilmentStateMachine> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
+        Metrics = metrics;
+        Clock = clock;
+        Logger = logger;
 
         InstanceState(x => x.CurrentState);
 
@@ -54,59 +61,51 @@ public sealed class OrderFulfilmentStateMachine : MassTransitStateMachine<OrderF
         // the handlers of one event run one after the other and the first moves LastSequence.
         Initially(
             When(OrderSubmitted, c => c.Message.Sequence == 1)
-                .Applied(metrics)
+                .Applied(this)
                 .Then(c =>
                 {
                     c.Saga.UserId = c.Message.UserId;
                     c.Saga.SubmittedAt = c.Message.OccurredAt.ToUniversalTime();
                 })
-                .Schedule(PaymentTimeout, c => new PaymentTimedOut { OrderId = c.Saga.CorrelationId })
+                .Schedule(PaymentTimeout, c => new PaymentTimedOut { OrderId = c.Saga.CorrelationId }, DueIn<OrderSubmitted>(settings.PaymentTimeout))
                 .TransitionTo(AwaitingPayment),
-            When(OrderSubmitted, c => c.Message.Sequence != 1).Park(this, metrics, logger),
-            When(OrderPaid).Park(this, metrics, logger),
-            When(OrderShipped).Park(this, metrics, logger),
-            When(OrderDelivered).Park(this, metrics, logger),
-            When(OrderCancelled).Park(this, metrics, logger));
+            When(OrderSubmitted, c => c.Message.Sequence != 1).Park(this),
+            When(OrderPaid).Park(this),
+            When(OrderShipped).Park(this),
+            When(OrderDelivered).Park(this),
+            When(OrderCancelled).Park(this));
 
         // The sequence gate. Registered before the During blocks on purpose: MassTransit runs a state's handlers for an
         // event in registration order, and these conditions must see LastSequence before an in-order handler moves it.
-        DuringAny(
-            When(OrderSubmitted, Repeated).Duplicate(metrics, logger),
-            When(OrderPaid, Repeated).Duplicate(metrics, logger),
-            When(OrderShipped, Repeated).Duplicate(metrics, logger),
-            When(OrderDelivered, Repeated).Duplicate(metrics, logger),
-            When(OrderCancelled, Repeated).Duplicate(metrics, logger),
-            When(OrderSubmitted, Ahead).Park(this, metrics, logger),
-            When(OrderPaid, Ahead).Park(this, metrics, logger),
-            When(OrderShipped, Ahead).Park(this, metrics, logger),
-            When(OrderDelivered, Ahead).Park(this, metrics, logger),
-            When(OrderCancelled, Ahead).Park(this, metrics, logger));
+        DuringAny([
+            .. SequenceGate(OrderSubmitted), .. SequenceGate(OrderPaid), .. SequenceGate(OrderShipped),
+            .. SequenceGate(OrderDelivered), .. SequenceGate(OrderCancelled)]);
 
         During(AwaitingPayment,
             When(OrderPaid, InSequence)
-                .Applied(metrics)
+                .Applied(this)
                 .Then(c => c.Saga.PaidAt = c.Message.OccurredAt.ToUniversalTime())
                 .Unschedule(PaymentTimeout)
-                .Schedule(ShipmentTimeout, c => new ShipmentTimedOut { OrderId = c.Saga.CorrelationId })
+                .Schedule(ShipmentTimeout, c => new ShipmentTimedOut { OrderId = c.Saga.CorrelationId }, DueIn<OrderPaid>(settings.ShipmentTimeout))
                 .TransitionTo(AwaitingShipment),
-            When(OrderShipped, InSequence).Shipped(this, metrics),
-            When(OrderDelivered, InSequence).Delivered(this, metrics),
-            When(OrderCancelled, InSequence).Cancelled(this, metrics),
+            When(OrderShipped, InSequence).Shipped(this),
+            When(OrderDelivered, InSequence).Delivered(this),
+            When(OrderCancelled, InSequence).Cancelled(this),
             When(PaymentTimeout.Received)
                 .Then(_ => metrics.TimedOut("payment"))
                 .Activity(x => x.OfType<RequestPaymentTimeoutCancellation>()),
             Ignore(ShipmentTimeout.Received));
 
         During(AwaitingShipment,
-            When(OrderPaid, InSequence).PaidAgain(metrics, logger),
-            When(OrderShipped, InSequence).Shipped(this, metrics),
-            When(OrderDelivered, InSequence).Delivered(this, metrics),
-            When(OrderCancelled, InSequence).Cancelled(this, metrics),
+            When(OrderPaid, InSequence).PaidAgain(this),
+            When(OrderShipped, InSequence).Shipped(this),
+            When(OrderDelivered, InSequence).Delivered(this),
+            When(OrderCancelled, InSequence).Cancelled(this),
             When(ShipmentTimeout.Received)
                 .Then(c =>
                 {
-                    c.Saga.ShipmentOverdueAt = DateTimeOffset.UtcNow;
-                    c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+                    c.Saga.ShipmentOverdueAt = clock.GetUtcNow();
+                    c.Saga.UpdatedAt = c.Saga.ShipmentOverdueAt.Value;
                     metrics.TimedOut("shipment");
                     Log.ShipmentOverdue(logger, c.Saga.CorrelationId);
                 })
@@ -115,46 +114,35 @@ public sealed class OrderFulfilmentStateMachine : MassTransitStateMachine<OrderF
 
         // Visible to operators; a shipment arriving later still moves the order on.
         During(ShipmentOverdue,
-            When(OrderPaid, InSequence).PaidAgain(metrics, logger),
-            When(OrderShipped, InSequence).Shipped(this, metrics),
-            When(OrderDelivered, InSequence).Delivered(this, metrics),
-            When(OrderCancelled, InSequence).Cancelled(this, metrics),
-            Ignore(PaymentTimeout.Received),
-            Ignore(ShipmentTimeout.Received));
+            When(OrderPaid, InSequence).PaidAgain(this),
+            When(OrderShipped, InSequence).Shipped(this),
+            When(OrderDelivered, InSequence).Delivered(this),
+            When(OrderCancelled, InSequence).Cancelled(this));
 
         During(InTransit,
-            When(OrderPaid, InSequence).PaidAgain(metrics, logger),
-            When(OrderShipped, InSequence).Applied(metrics),
-            When(OrderDelivered, InSequence).Delivered(this, metrics),
-            When(OrderCancelled, InSequence).Cancelled(this, metrics),
-            Ignore(PaymentTimeout.Received),
-            Ignore(ShipmentTimeout.Received));
+            When(OrderPaid, InSequence).PaidAgain(this),
+            When(OrderShipped, InSequence).Applied(this),
+            When(OrderDelivered, InSequence).Delivered(this),
+            When(OrderCancelled, InSequence).Cancelled(this));
 
         // Finished orders keep counting sequences, so a late payment is still recognised as needing a refund.
-        During(Completed,
-            When(OrderPaid, InSequence).PaidAgain(metrics, logger),
-            When(OrderShipped, InSequence).Applied(metrics),
-            When(OrderDelivered, InSequence).Applied(metrics),
-            When(OrderCancelled, InSequence).Applied(metrics),
-            Ignore(PaymentTimeout.Received),
-            Ignore(ShipmentTimeout.Received));
-
-        During(Cancelled,
-            When(OrderPaid, InSequence).PaidAgain(metrics, logger),
-            When(OrderShipped, InSequence).Applied(metrics),
-            When(OrderDelivered, InSequence).Applied(metrics),
-            When(OrderCancelled, InSequence).Applied(metrics),
-            Ignore(PaymentTimeout.Received),
-            Ignore(ShipmentTimeout.Received));
+        During(Completed, Cancelled,
+            When(OrderPaid, InSequence).PaidAgain(this),
+            When(OrderShipped, InSequence).Applied(this),
+            When(OrderDelivered, InSequence).Applied(this),
+            When(OrderCancelled, InSequence).Applied(this));
 
         // A parked order holds every later event back too (the gate above parks those further ahead), so that nothing
         // is applied past the gap; an operator replays or resolves it.
         During(Parked,
-            When(OrderSubmitted, InSequence).Park(this, metrics, logger),
-            When(OrderPaid, InSequence).Park(this, metrics, logger),
-            When(OrderShipped, InSequence).Park(this, metrics, logger),
-            When(OrderDelivered, InSequence).Park(this, metrics, logger),
-            When(OrderCancelled, InSequence).Park(this, metrics, logger),
+            When(OrderSubmitted, InSequence).Park(this),
+            When(OrderPaid, InSequence).Park(this),
+            When(OrderShipped, InSequence).Park(this),
+            When(OrderDelivered, InSequence).Park(this),
+            When(OrderCancelled, InSequence).Park(this));
+
+        // Both deadlines are cancelled on the way into these states; one already on its way changes nothing.
+        During([ShipmentOverdue, InTransit, Completed, Cancelled, Parked],
             Ignore(PaymentTimeout.Received),
             Ignore(ShipmentTimeout.Received));
     }
@@ -187,6 +175,25 @@ public sealed class OrderFulfilmentStateMachine : MassTransitStateMachine<OrderF
 
     public Schedule<OrderFulfilmentState, ShipmentTimedOut> ShipmentTimeout { get; private set; } = null!;
 
+    internal OrdersProcessorMetrics Metrics { get; }
+
+    internal TimeProvider Clock { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>A deadline on <see cref="Clock"/>; MassTransit's own delay overloads read the system clock.</summary>
+    private ScheduleTimeProvider<OrderFulfilmentState, T> DueIn<T>(TimeSpan delay)
+        where T : class =>
+        _ => Clock.GetUtcNow().UtcDateTime + delay;
+
+    /// <summary>What every state does first with an order event that is not the next one: drop a repeat, park a gap.</summary>
+    private EventActivities<OrderFulfilmentState>[] SequenceGate<T>(Event<T> orderEvent)
+        where T : class, IOrderEvent =>
+    [
+        When(orderEvent, Repeated).Duplicate(this),
+        When(orderEvent, Ahead).Park(this),
+    ];
+
     private static bool InSequence<T>(BehaviorContext<OrderFulfilmentState, T> context)
         where T : class, IOrderEvent =>
         context.Message.Sequence == context.Saga.LastSequence + 1;
@@ -198,108 +205,4 @@ public sealed class OrderFulfilmentStateMachine : MassTransitStateMachine<OrderF
     private static bool Ahead<T>(BehaviorContext<OrderFulfilmentState, T> context)
         where T : class, IOrderEvent =>
         context.Message.Sequence > context.Saga.LastSequence + 1;
-}
-
-/// <summary>The chains the state machine repeats.</summary>
-internal static class OrderFulfilmentActivities
-{
-    public static EventActivityBinder<OrderFulfilmentState, T> Applied<T>(
-        this EventActivityBinder<OrderFulfilmentState, T> binder, OrdersProcessorMetrics metrics)
-        where T : class, IOrderEvent =>
-        binder.Then(c =>
-        {
-            c.Saga.LastSequence = c.Message.Sequence;
-            c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
-            metrics.Applied(typeof(T).Name);
-        });
-
-    public static EventActivityBinder<OrderFulfilmentState, T> Duplicate<T>(
-        this EventActivityBinder<OrderFulfilmentState, T> binder, OrdersProcessorMetrics metrics, ILogger logger)
-        where T : class, IOrderEvent =>
-        binder.Then(c =>
-        {
-            metrics.Duplicate(typeof(T).Name);
-            Log.DuplicateIgnored(logger, c.Saga.CorrelationId, typeof(T).Name, c.Message.Sequence, c.Saga.LastSequence);
-        });
-
-    /// <summary>
-    /// Holds the event back: the row records what it waits for and the newest it holds, and the timeouts are cancelled
-    /// because a saga that missed an event must not decide anything on its own.
-    /// </summary>
-    public static EventActivityBinder<OrderFulfilmentState, T> Park<T>(
-        this EventActivityBinder<OrderFulfilmentState, T> binder,
-        OrderFulfilmentStateMachine machine,
-        OrdersProcessorMetrics metrics,
-        ILogger logger)
-        where T : class, IOrderEvent =>
-        binder
-            .Then(c =>
-            {
-                var saga = c.Saga;
-                var now = DateTimeOffset.UtcNow;
-                if (saga.UserId == 0)
-                {
-                    saga.UserId = c.Message.UserId;
-                }
-
-                saga.ParkedAt ??= now;
-                saga.ExpectedSequence = saga.LastSequence + 1;
-                saga.ReceivedSequence = Math.Max(saga.ReceivedSequence ?? 0, c.Message.Sequence);
-                saga.UpdatedAt = now;
-                metrics.Parked(typeof(T).Name);
-                Log.OrderParked(logger, saga.CorrelationId, saga.ExpectedSequence.Value, c.Message.Sequence, typeof(T).Name);
-            })
-            .Unschedule(machine.PaymentTimeout)
-            .Unschedule(machine.ShipmentTimeout)
-            .TransitionTo(machine.Parked);
-
-    public static EventActivityBinder<OrderFulfilmentState, OrderPaid> PaidAgain(
-        this EventActivityBinder<OrderFulfilmentState, OrderPaid> binder, OrdersProcessorMetrics metrics, ILogger logger) =>
-        binder
-            .Applied(metrics)
-            .Then(c =>
-            {
-                c.Saga.RefundRequired = true;
-                c.Saga.RefundAmount = (c.Saga.RefundAmount ?? 0) + c.Message.Amount;
-                c.Saga.RefundCurrency = c.Message.Currency;
-                metrics.RefundRequired();
-                Log.RefundRequired(logger, c.Saga.CorrelationId, c.Saga.CurrentState, c.Message.Amount, c.Message.Currency);
-            });
-
-    public static EventActivityBinder<OrderFulfilmentState, OrderShipped> Shipped(
-        this EventActivityBinder<OrderFulfilmentState, OrderShipped> binder,
-        OrderFulfilmentStateMachine machine,
-        OrdersProcessorMetrics metrics) =>
-        binder
-            .Applied(metrics)
-            .Then(c => c.Saga.ShippedAt = c.Message.OccurredAt.ToUniversalTime())
-            .Unschedule(machine.PaymentTimeout)
-            .Unschedule(machine.ShipmentTimeout)
-            .TransitionTo(machine.InTransit);
-
-    public static EventActivityBinder<OrderFulfilmentState, OrderDelivered> Delivered(
-        this EventActivityBinder<OrderFulfilmentState, OrderDelivered> binder,
-        OrderFulfilmentStateMachine machine,
-        OrdersProcessorMetrics metrics) =>
-        binder
-            .Applied(metrics)
-            .Then(c => c.Saga.DeliveredAt = c.Message.OccurredAt.ToUniversalTime())
-            .Unschedule(machine.PaymentTimeout)
-            .Unschedule(machine.ShipmentTimeout)
-            .TransitionTo(machine.Completed);
-
-    public static EventActivityBinder<OrderFulfilmentState, OrderCancelled> Cancelled(
-        this EventActivityBinder<OrderFulfilmentState, OrderCancelled> binder,
-        OrderFulfilmentStateMachine machine,
-        OrdersProcessorMetrics metrics) =>
-        binder
-            .Applied(metrics)
-            .Then(c =>
-            {
-                c.Saga.CancelledAt = c.Message.OccurredAt.ToUniversalTime();
-                c.Saga.CancellationReason = c.Message.Reason;
-            })
-            .Unschedule(machine.PaymentTimeout)
-            .Unschedule(machine.ShipmentTimeout)
-            .TransitionTo(machine.Cancelled);
 }

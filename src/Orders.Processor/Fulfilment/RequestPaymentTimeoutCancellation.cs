@@ -11,7 +11,10 @@ namespace Orders.Processor.Fulfilment;
 /// applied yet makes the API refuse, and the saga stays where it is until that OrderPaid arrives. A failure (API down)
 /// propagates, so the timeout is not consumed and its delivery is retried.
 /// </summary>
-public sealed class RequestPaymentTimeoutCancellation(OrdersApiClient ordersApi, ILogger<RequestPaymentTimeoutCancellation> logger)
+public sealed class RequestPaymentTimeoutCancellation(
+    OrdersApiClient ordersApi,
+    [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock,
+    ILogger<RequestPaymentTimeoutCancellation> logger)
     : IStateMachineActivity<OrderFulfilmentState, PaymentTimedOut>
 {
     public async Task Execute(
@@ -25,8 +28,8 @@ public sealed class RequestPaymentTimeoutCancellation(OrdersApiClient ordersApi,
             orderId, context.Saga.LastSequence, OrderCancelled.PaymentTimeoutReason, context.CancellationToken);
         if (outcome.Accepted)
         {
-            context.Saga.CancellationRequestedAt = DateTimeOffset.UtcNow;
-            context.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+            context.Saga.CancellationRequestedAt = clock.GetUtcNow();
+            context.Saga.UpdatedAt = context.Saga.CancellationRequestedAt.Value;
             Log.CancellationRequested(logger, orderId);
         }
         else

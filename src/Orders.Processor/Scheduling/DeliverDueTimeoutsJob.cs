@@ -4,6 +4,7 @@ using System.Text.Json;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
+using Orders.Processor.Fulfilment;
 using Orders.ServiceDefaults.Telemetry;
 using Quartz;
 
@@ -20,6 +21,7 @@ internal sealed class DeliverDueTimeoutsJob(
     IMediator mediator,
     ScheduledTimeoutQueue queue,
     OrdersProcessorMetrics metrics,
+    [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options,
     ILogger<DeliverDueTimeoutsJob> logger) : IJob
 {
@@ -34,7 +36,7 @@ internal sealed class DeliverDueTimeoutsJob(
         int claimed;
         do
         {
-            var batch = await queue.ClaimAsync(settings.BatchSize, settings.RetryInterval, cancellationToken);
+            var batch = await queue.ClaimAsync(settings.BatchSize, settings.RetryInterval, clock.GetUtcNow(), cancellationToken);
             claimed = batch.Count;
             await DeliverAsync(batch, settings, cancellationToken);
         }
@@ -78,7 +80,7 @@ internal sealed class DeliverDueTimeoutsJob(
     {
         if (timeout.Attempts == 1)
         {
-            metrics.TimeoutLateness(DateTimeOffset.UtcNow - timeout.DueAt);
+            metrics.TimeoutLateness(clock.GetUtcNow() - timeout.DueAt);
         }
 
         // The delivery continues the trace of the order change that scheduled the timeout.
@@ -104,7 +106,7 @@ internal sealed class DeliverDueTimeoutsJob(
             metrics.TimeoutFailed();
             Log.TimeoutDeliveryFailed(
                 logger, exception, timeout.MessageType, timeout.TokenId, timeout.CorrelationId, timeout.Attempts,
-                DateTimeOffset.UtcNow + settings.RetryInterval);
+                clock.GetUtcNow() + settings.RetryInterval);
             var error = $"{exception.GetType().Name}: {exception.Message}";
             await queue.RecordFailureAsync(timeout.TokenId, error[..Math.Min(error.Length, MaxErrorLength)], CancellationToken.None);
             return false;

@@ -11,15 +11,16 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
 {
     // SKIP LOCKED passes over rows a saga transaction is cancelling and rows another node is claiming; moving due_at to the
     // end of the lease is the claim, so a node that dies mid-delivery leaves its timeouts to be claimed again after it.
+    // "Now" is the processor's TimeProvider, the clock the saga computed the due times with, not the database's.
     private const string ClaimSql = """
         WITH due AS (
             SELECT token_id, due_at FROM fulfilment.scheduled_timeout
-            WHERE due_at <= now()
+            WHERE due_at <= $3
             ORDER BY due_at
             LIMIT $1
             FOR UPDATE SKIP LOCKED)
         UPDATE fulfilment.scheduled_timeout t
-        SET due_at = now() + $2, attempts = t.attempts + 1
+        SET due_at = $3 + $2, attempts = t.attempts + 1
         FROM due
         WHERE t.token_id = due.token_id
         RETURNING t.token_id, t.correlation_id, t.message_type, t.message::text, t.attempts, due.due_at, t.traceparent
@@ -29,11 +30,13 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
 
     private const string FailedSql = "UPDATE fulfilment.scheduled_timeout SET last_error = $2 WHERE token_id = $1";
 
-    public async Task<IReadOnlyList<ClaimedTimeout>> ClaimAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedTimeout>> ClaimAsync(
+        int batchSize, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ClaimSql);
         command.Parameters.Add(new() { Value = batchSize });
         command.Parameters.Add(new() { Value = lease });
+        command.Parameters.Add(new() { Value = now });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var claimed = new List<ClaimedTimeout>();
         while (await reader.ReadAsync(cancellationToken))

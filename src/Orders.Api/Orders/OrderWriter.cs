@@ -13,16 +13,17 @@ using Orders.Contracts;
 namespace Orders.Api.Orders;
 
 /// <summary>
-/// Writes order changes. Each change is one SaveChanges, so one transaction and one batch: the orders row, exactly one
-/// outbox row and, under an Idempotency-Key, the stored response. It runs inside the execution strategy, whose
-/// verification step recognises a commit whose acknowledgement was lost, so a retry never writes a change twice.
+/// Writes order changes: the command side of the API. Each change is one SaveChanges, so one transaction and one
+/// batch: the orders row, exactly one outbox row and, under an Idempotency-Key, the stored response. It runs inside the
+/// execution strategy, whose verification step recognises a commit whose acknowledgement was lost, so a retry never
+/// writes a change twice.
 /// </summary>
-internal sealed class OrderChanges(
+internal sealed class OrderWriter(
     OrdersDbContext db,
     TimeProvider clock,
     IOptions<JsonOptions> jsonOptions,
     OrdersApiMetrics metrics,
-    ILogger<OrderChanges> logger)
+    ILogger<OrderWriter> logger)
 {
     private const string IdempotencyPrimaryKey = "pk_idempotency_keys";
 
@@ -56,7 +57,18 @@ internal sealed class OrderChanges(
                             idempotency.Complete(StatusCodes.Status201Created, Serialize(written), now));
                     }
 
-                    await db.SaveChangesAsync(token);
+                    // One round trip: the inserts go as one batch, which PostgreSQL runs as one implicit
+                    // transaction (all or nothing), so no BEGIN/COMMIT around it and no session idle in transaction.
+                    db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+                    try
+                    {
+                        await db.SaveChangesAsync(token);
+                    }
+                    finally
+                    {
+                        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
+                    }
+
                     return written;
                 },
                 async (_, orderId, token) => new ExecutionResult<OrderResponse>(
@@ -77,23 +89,23 @@ internal sealed class OrderChanges(
         return TypedResults.Created($"/orders/{written.Id}", written);
     }
 
+    /// <summary>
+    /// Applies <paramref name="change"/> to the order if its precondition holds, and writes the order, the event the
+    /// change returned and the idempotency record together; a refusal writes nothing.
+    /// </summary>
     public async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ChangeAsync(
-        Guid id,
-        OrderTransition transition,
-        IdempotencyRequest? idempotency,
-        OrderPrecondition? precondition,
-        Func<Order, DateTimeOffset, IOrderEvent> apply,
-        CancellationToken cancellationToken,
-        Func<Order, ProblemHttpResult?>? refuse = null)
+        OrderChangeRequest request,
+        Func<Order, DateTimeOffset, OrderChangeOutcome> change,
+        CancellationToken cancellationToken)
     {
         // No look-up of the key first: every change leaves a status the same change cannot start from and moves the
-        // sequence past any precondition it carried, so a repeat always meets a check below, which looks the key up then.
+        // sequence past any precondition it carried, so a repeat always meets a refusal below, which looks the key up then.
         OrderResponse? written = null;
         Results<Ok<OrderResponse>, ProblemHttpResult> result;
         try
         {
             result = await db.Database.CreateExecutionStrategy().ExecuteAsync<Guid, Results<Ok<OrderResponse>, ProblemHttpResult>>(
-                id,
+                request.OrderId,
                 async (_, orderId, token) =>
                 {
                     db.ChangeTracker.Clear();
@@ -104,37 +116,27 @@ internal sealed class OrderChanges(
                         return OrderProblems.NotFound(orderId);
                     }
 
-                    var preconditionHolds = precondition?.HoldsFor(order) ?? true;
-                    if (!preconditionHolds || !transition.AllowedFrom.Contains(order.Status))
+                    if (request.Precondition?.HoldsFor(order) == false)
                     {
-                        // The change may be this very request, made before or by a concurrent duplicate.
-                        if (idempotency is not null && await FindAsync(idempotency, token) is { } record)
-                        {
-                            return Replay(idempotency, record);
-                        }
-
-                        if (!preconditionHolds)
-                        {
-                            metrics.Refused(transition, "precondition");
-                            logger.PreconditionFailed(orderId, order.Sequence, order.Status, transition.Name);
-                            return OrderProblems.PreconditionFailed(order);
-                        }
-
-                        metrics.Refused(transition, "status");
-                        logger.StatusForbidsChange(orderId, order.Status, transition.Name);
-                        return OrderProblems.StatusForbids(order.Status, transition.Name, transition.AllowedFrom);
-                    }
-
-                    if (refuse?.Invoke(order) is { } refusal)
-                    {
-                        return refusal;
+                        return await ReplayOrRefuseAsync(
+                            request, order, "precondition", OrderProblems.PreconditionFailed(order), token);
                     }
 
                     var now = Now();
-                    var orderEvent = apply(order, now);
+                    var outcome = change(order, now);
+                    switch (outcome.Refusal)
+                    {
+                        case OrderRefusal.StatusForbids forbids:
+                            return await ReplayOrRefuseAsync(
+                                request, order, "status", OrderProblems.StatusForbids(forbids, request.Change), token);
+                        case OrderRefusal.AmountMismatch mismatch:
+                            metrics.Refused(request.Change, "amount");
+                            return OrderProblems.AmountMismatch(mismatch);
+                    }
+
                     written = OrderResponse.From(order);
-                    db.Outbox.Add(OutboxMessage.For(orderEvent));
-                    if (idempotency is not null)
+                    db.Outbox.Add(OutboxMessage.For(outcome.Event!));
+                    if (request.Idempotency is { } idempotency)
                     {
                         db.IdempotencyKeys.Add(idempotency.Complete(StatusCodes.Status200OK, Serialize(written), now));
                     }
@@ -153,11 +155,11 @@ internal sealed class OrderChanges(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return await AfterConflictAsync(id, transition, idempotency, cancellationToken);
+            return await AfterConflictAsync(request, cancellationToken);
         }
-        catch (DbUpdateException exception) when (idempotency is not null && IsDuplicateKey(exception))
+        catch (DbUpdateException exception) when (request.Idempotency is not null && IsDuplicateKey(exception))
         {
-            return await AfterConflictAsync(id, transition, idempotency, cancellationToken);
+            return await AfterConflictAsync(request, cancellationToken);
         }
 
         if (written is not null && result.Result is Ok<OrderResponse>)
@@ -170,21 +172,38 @@ internal sealed class OrderChanges(
     }
 
     /// <summary>
-    /// Another change of the order committed between our read and our write. If it was this very request (same key,
-    /// sent twice at once), answer as it did; otherwise refuse with the status the order has now.
+    /// The order refused the change or is not at the version the request names. The change may be this very request,
+    /// applied before (or by a concurrent duplicate): then answer as it did; otherwise refuse, naming where the order is.
     /// </summary>
-    private async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> AfterConflictAsync(
-        Guid id, OrderTransition transition, IdempotencyRequest? idempotency, CancellationToken cancellationToken)
+    private async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ReplayOrRefuseAsync(
+        OrderChangeRequest request, Order order, string reason, ProblemHttpResult refusal, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
-        if (idempotency is not null && await FindAsync(idempotency, cancellationToken) is { } record)
+        if (request.Idempotency is { } idempotency && await FindAsync(idempotency, cancellationToken) is { } record)
         {
             return Replay(idempotency, record);
         }
 
-        var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == id, cancellationToken);
-        metrics.Refused(transition, "concurrent_change");
-        logger.ChangedConcurrently(id, order.Status, transition.Name);
+        metrics.Refused(request.Change, reason);
+        logger.ChangeRefused(order.Id, order.Status, order.Sequence, request.Change, reason);
+        return refusal;
+    }
+
+    /// <summary>
+    /// Another change of the order committed between our read and our write. If it was this very request (same key,
+    /// sent twice at once), answer as it did; otherwise refuse with the status the order has now.
+    /// </summary>
+    private async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> AfterConflictAsync(
+        OrderChangeRequest request, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        if (request.Idempotency is { } idempotency && await FindAsync(idempotency, cancellationToken) is { } record)
+        {
+            return Replay(idempotency, record);
+        }
+
+        var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == request.OrderId, cancellationToken);
+        metrics.Refused(request.Change, "concurrent_change");
+        logger.ChangedConcurrently(order.Id, order.Status, request.Change);
         return OrderProblems.ChangedConcurrently(order);
     }
 
