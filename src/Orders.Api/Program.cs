@@ -1,9 +1,13 @@
 using Orders.Api.Auth;
 using Orders.Api.Data;
 using Orders.Api.Http;
+using Orders.Api;
 using Orders.Api.Orders;
+using Orders.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+// Traces, metrics and logs (OTLP when configured), and the health checks served by MapServiceDefaults.
+builder.AddServiceDefaults(OrdersApiMetrics.MeterName);
 builder.AddOrdersDatabase();
 builder.AddOrders();
 builder.AddProblemResponses();
@@ -20,7 +24,7 @@ app.UseAuthorization();
 // Before the endpoints, so that excess order requests are refused before they take memory or a database connection.
 app.UseRequestLimits();
 app.MapOrders();
-app.MapHealthEndpoints();
+app.MapServiceDefaults();
 app.MapApiReference();
 app.Run();
 

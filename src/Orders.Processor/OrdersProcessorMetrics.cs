@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Orders.Processor;
 
-/// <summary>The processor's instruments, on the one <c>Orders.Processor</c> meter.</summary>
+/// <summary>The processor's instruments, on the one <c>Orders.Processor</c> meter, and its ActivitySource of that name.</summary>
 public sealed class OrdersProcessorMetrics
 {
     public const string MeterName = "Orders.Processor";
+
+    public static readonly ActivitySource ActivitySource = new(MeterName);
 
     private readonly Counter<long> applied;
     private readonly Counter<long> duplicates;

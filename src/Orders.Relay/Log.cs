@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(3014, LogLevel.Warning, "Listening for outbox commits failed; polling until it reconnects in {RetryDelay}")]
     public static partial void CommitListenerFailed(ILogger logger, Exception exception, TimeSpan retryDelay);
+
+    [LoggerMessage(3100, LogLevel.Warning, "Sampling the outbox backlog failed; its gauges report nothing until the next sample")]
+    public static partial void BacklogSampleFailed(ILogger logger, Exception exception);
 }

@@ -13,9 +13,13 @@ public sealed class SystemFixture : IAsyncLifetime
     public static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(4);
 
     private readonly ConcurrentQueue<string> output = new();
+    private readonly OtlpReceiver telemetry = OtlpReceiver.Start();
     private OrdersSystem? system;
 
     public OrdersSystem System => system ?? throw new InvalidOperationException("The system has not started.");
+
+    /// <summary>The spans every deployable exported over OTLP so far.</summary>
+    public IReadOnlyCollection<ReceivedSpan> Spans => telemetry.Spans;
 
     /// <summary>The deployables' recent output, for failure messages.</summary>
     public string RecentOutput => string.Join('\n', output.TakeLast(200));
@@ -34,6 +38,10 @@ public sealed class SystemFixture : IAsyncLifetime
             {
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["Kafka__SessionTimeout"] = "00:00:06",
+                ["Telemetry__OtlpEndpoint"] = telemetry.Address.ToString(),
+                ["Telemetry__OtlpProtocol"] = "HttpProtobuf",
+                // Spans leave within a fraction of a second instead of the default 5 s.
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             },
             OnOutput = (name, line) =>
             {
@@ -51,5 +59,7 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             await system.DisposeAsync();
         }
+
+        telemetry.Dispose();
     }
 }

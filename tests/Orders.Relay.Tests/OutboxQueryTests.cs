@@ -15,6 +15,7 @@ public sealed class OutboxQueryTests
         Assert.Equal(OutboxQuery.Connector, root.GetProperty("query").GetString());
         Assert.Equal(OutboxQuery.PositionColumn, root.GetProperty("incrementing.column.name").GetString());
         Assert.Equal(OutboxQuery.KeyColumn, root.GetProperty("transforms.extractKey.field").GetString());
+        Assert.Equal(OutboxQuery.TraceparentColumn, root.GetProperty("transforms.traceHeader.fields").GetString());
         Assert.StartsWith(
             OutboxQuery.Connector + " WHERE \"transaction_id\" > @last ORDER BY \"transaction_id\" ASC", OutboxQuery.Relay, StringComparison.Ordinal);
     }

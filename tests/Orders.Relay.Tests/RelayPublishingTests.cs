@@ -14,6 +14,8 @@ public sealed class RelayPublishingTests(PostgresFixture postgres, KafkaFixture 
 {
     private const string QueryModeSchema = """{"schema":{"type":"struct","fields":[{"type":"int64","optional":false,"field":"id"},{"type":"int64","optional":false,"field":"user_id"},{"type":"string","optional":false,"field":"aggregate_id"},{"type":"string","optional":false,"field":"type"},{"type":"string","optional":false,"field":"payload"},{"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1,"field":"created_at"},{"type":"int64","optional":false,"field":"transaction_id"}],"optional":false},"payload":""";
 
+    private const string Traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -42,6 +44,7 @@ public sealed class RelayPublishingTests(PostgresFixture postgres, KafkaFixture 
             Type = "Tab\there\u001f",
             Payload = """{"msg":"hi 😀","n":1e2}""",
             CreatedAt = DateTimeOffset.Parse("1969-12-31T23:59:59.9995+00:00", CultureInfo.InvariantCulture),
+            Traceparent = Traceparent,
         });
         var longAgo = await WriteMessageAsync(database, new OutboxMessage
         {
@@ -59,25 +62,34 @@ public sealed class RelayPublishingTests(PostgresFixture postgres, KafkaFixture 
             records[0],
             "42",
             QueryModeSchema + $$$"""{"id":{{{submitted.Id}}},"user_id":42,"aggregate_id":"8f14e45f-ceea-467f-a0e6-7b5a0b6c3d21","type":"OrderSubmitted","payload":"{\"lines\": [{\"sku\": \"Käse \\\"A\\\" \uD83D\uDE00\\u0001/\\\\\", \"quantity\": 2, \"unitPrice\": 61.50}], \"total\": 123.00, \"userId\": 42, \"orderId\": \"8f14e45f-ceea-467f-a0e6-7b5a0b6c3d21\", \"currency\": \"EUR\", \"sequence\": 1, \"occurredAt\": \"2024-05-01T12:34:56.789123+00:00\", \"schemaVersion\": 1}","created_at":1714566896789,"transaction_id":{{{submitted.TransactionId}}}}}""",
+            traceparent: null,
             collector.PartitionCount);
         AssertRecord(
             records[1],
             "-5",
             QueryModeSchema + $$$"""{"id":{{{beforeEpoch.Id}}},"user_id":-5,"aggregate_id":"ffffffff-0000-4000-8000-000000000003","type":"Tab\there\u001F","payload":"{\"n\": 100, \"msg\": \"hi \uD83D\uDE00\"}","created_at":-1,"transaction_id":{{{beforeEpoch.TransactionId}}}}}""",
+            Traceparent,
             collector.PartitionCount);
         AssertRecord(
             records[2],
             "9223372036854775807",
             QueryModeSchema + $$$"""{"id":{{{longAgo.Id}}},"user_id":9223372036854775807,"aggregate_id":"00000000-0000-0000-0000-000000000000","type":"OrderCancelled","payload":"{\"x\": [1, 2.50], \"reason\": \"ça & <b>\"}","created_at":-2208988800000,"transaction_id":{{{longAgo.TransactionId}}}}}""",
+            traceparent: null,
             collector.PartitionCount);
     }
 
-    private static void AssertRecord(ReceivedRecord record, string key, string value, int partitionCount)
+    /// <summary>
+    /// The value holds no traceparent field (HeaderFrom moves it out); the one header is what SimpleHeaderConverter
+    /// writes for the moved string: its UTF-8 bytes, or a null value for SQL NULL.
+    /// </summary>
+    private static void AssertRecord(ReceivedRecord record, string key, string value, string? traceparent, int partitionCount)
     {
         Assert.Equal(value, Encoding.UTF8.GetString(record.Value));
         Assert.Equal(Encoding.UTF8.GetBytes(key), record.Key);
         Assert.Equal(Murmur2.Partition(record.Key, partitionCount), record.Partition);
-        Assert.Equal(0, record.HeaderCount);
+        var header = Assert.Single(record.Headers);
+        Assert.Equal("traceparent", header.Key);
+        Assert.Equal(traceparent is null ? null : Encoding.UTF8.GetBytes(traceparent), header.Value);
     }
 
     private static async Task<OutboxMessage> WriteMessageAsync(OutboxDatabase database, OutboxMessage message)

@@ -50,6 +50,7 @@ internal static class LocalRun
         using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
         var processorConsumes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        using var dashboard = AspireDashboard.Start(LabelledConsole.Write);
         LabelledConsole.Write("local", "Starting PostgreSQL, the Kafka stand-in, the API, the processor, the relay and the operations page...");
         OrdersSystem system;
         try
@@ -64,6 +65,8 @@ internal static class LocalRun
                     ApiPort = options.ApiPort,
                     StartOperations = true,
                     OperationsPort = LocalRunOptions.OperationsPort,
+                    ProcessorPort = LocalRunOptions.ProcessorPort,
+                    RelayPort = LocalRunOptions.RelayPort,
                     PaymentTimeout = options.Demo ? DemoPaymentTimeout : null,
                     Tokens = DevelopmentTokens.LoadOrCreate(TokenCommand.SigningKeyPath(root)),
                     ExtraSettings = new Dictionary<string, string>
@@ -71,6 +74,7 @@ internal static class LocalRun
                         ["Logging__Console__FormatterName"] = "simple",
                         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
                         ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+                        ["Telemetry__OtlpEndpoint"] = AspireDashboard.OtlpGrpcAddress.ToString(),
                     },
                     OnOutput = (name, line) =>
                     {
@@ -144,6 +148,8 @@ internal static class LocalRun
     private const string BuildConfiguration = "Release";
 #endif
 
+    private static string Address(Uri address) => address.ToString().TrimEnd('/');
+
     private static void PrintWhereToLook(OrdersSystem system)
     {
         var api = system.ApiBaseAddress.ToString().TrimEnd('/');
@@ -155,6 +161,9 @@ internal static class LocalRun
             $"  API             {api}",
             $"  API reference   {api}/scalar",
             $"  Operations      {system.OperationsBaseAddress}  (find an order, parked and stuck orders, lag, repairs)",
+            $"  Telemetry       {AspireDashboard.UiAddress} (Aspire Dashboard: traces, metrics, logs of every process)",
+            $"  Health          {api}/health/ready  {Address(system.ProcessorBaseAddress)}/health/ready  {Address(system.RelayBaseAddress)}/health/ready",
+            $"  Metrics         {api}/metrics  {Address(system.ProcessorBaseAddress)}/metrics  {Address(system.RelayBaseAddress)}/metrics",
             $"  Kafka stand-in  {system.Kafka.BootstrapServers}, topic microshop.order-outbox",
             $"                  kcat -C -b {system.Kafka.BootstrapServers} -t microshop.order-outbox -K '|'",
             $"  PostgreSQL      {psql}",

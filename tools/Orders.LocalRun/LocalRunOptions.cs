@@ -7,6 +7,12 @@ internal sealed record LocalRunOptions(bool Demo, int ApiPort, int PostgresPort,
     public const int DefaultPostgresPort = 55432;
     public const int OperationsPort = 5083;
 
+    /// <summary>The processor's health and metrics port.</summary>
+    public const int ProcessorPort = 5081;
+
+    /// <summary>The relay's health and metrics port.</summary>
+    public const int RelayPort = 5082;
+
     public static LocalRunOptions Parse(string[] args)
     {
         var demo = false;

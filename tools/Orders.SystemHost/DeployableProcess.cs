@@ -36,8 +36,17 @@ public sealed class DeployableProcess : IAsyncDisposable
     /// <summary>Completes with the exit code when the process last started ends.</summary>
     public Task<int> Exited { get; private set; } = Task.FromResult(0);
 
-    /// <summary>Another process of the same deployable with the same settings, not started.</summary>
-    public DeployableProcess Another(string name) => new(name, assemblyPath, environment, onOutput);
+    /// <summary>Another process of the same deployable with the same settings but <paramref name="overrides"/>, not started.</summary>
+    public DeployableProcess Another(string name, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var settings = new Dictionary<string, string>(environment);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return new(name, assemblyPath, settings, onOutput);
+    }
 
     /// <summary>Starts the process; fails if it is already running.</summary>
     public void Start()

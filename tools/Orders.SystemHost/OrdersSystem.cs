@@ -42,6 +42,12 @@ public sealed class OrdersSystem : IAsyncDisposable
     /// <summary>Mints access tokens the running API accepts.</summary>
     public DevelopmentTokens Tokens { get; }
 
+    /// <summary>Where the processor serves <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>.</summary>
+    public Uri ProcessorBaseAddress { get; private set; } = null!;
+
+    /// <summary>Where the relay serves <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>.</summary>
+    public Uri RelayBaseAddress { get; private set; } = null!;
+
     public DeployableProcess Api { get; private set; } = null!;
 
     public DeployableProcess Processor { get; private set; } = null!;
@@ -101,7 +107,10 @@ public sealed class OrdersSystem : IAsyncDisposable
     /// </summary>
     public DeployableProcess StartProcessorNode()
     {
-        var node = Processor.Another($"processor-{started.Count(p => p.Name.StartsWith("processor", StringComparison.Ordinal)) + 1}");
+        // Its own port for health and metrics: two processes cannot listen on one.
+        var node = Processor.Another(
+            $"processor-{started.Count(p => p.Name.StartsWith("processor", StringComparison.Ordinal)) + 1}",
+            new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPort.Free()}" });
         node.Start();
         started.Add(node);
         return node;
@@ -161,10 +170,14 @@ public sealed class OrdersSystem : IAsyncDisposable
             ["ASPNETCORE_URLS"] = ApiBaseAddress.ToString(),
             ["Authentication__DevelopmentSigningKey"] = Tokens.SigningKey,
         };
+        ProcessorBaseAddress = new Uri($"http://127.0.0.1:{options.ProcessorPort ?? LoopbackPort.Free()}");
+        processor["ASPNETCORE_URLS"] = ProcessorBaseAddress.ToString();
+        RelayBaseAddress = new Uri($"http://127.0.0.1:{options.RelayPort ?? LoopbackPort.Free()}");
+        var relay = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = RelayBaseAddress.ToString() };
 
         Api = Create("api", "Orders.Api", api);
         Processor = Create("processor", "Orders.Processor", processor);
-        Relay = Create("relay", "Orders.Relay", common);
+        Relay = Create("relay", "Orders.Relay", relay);
         if (options.StartOperations)
         {
             OperationsBaseAddress = new Uri($"http://127.0.0.1:{options.OperationsPort ?? LoopbackPort.Free()}");

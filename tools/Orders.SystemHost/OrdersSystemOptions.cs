@@ -27,6 +27,12 @@ public sealed class OrdersSystemOptions
     /// <summary>Brokers of the Kafka stand-in; more than one lets <see cref="KafkaStandIn.Faults"/> move leaders.</summary>
     public int KafkaBrokers { get; init; } = 1;
 
+    /// <summary>The port of the processor's health and metrics endpoints; <c>null</c> picks a free one.</summary>
+    public int? ProcessorPort { get; init; }
+
+    /// <summary>The port of the relay's health and metrics endpoints; <c>null</c> picks a free one.</summary>
+    public int? RelayPort { get; init; }
+
     /// <summary>The saga's payment deadline (<c>Fulfilment:PaymentTimeout</c>); <c>null</c> keeps the processor's default.</summary>
     public TimeSpan? PaymentTimeout { get; init; }
 

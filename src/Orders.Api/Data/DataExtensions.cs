@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
+using Orders.ServiceDefaults.Data;
+using Orders.ServiceDefaults.Health;
 
 namespace Orders.Api.Data;
 
@@ -12,8 +14,7 @@ public static class DataExtensions
     /// </summary>
     public static IHostApplicationBuilder AddOrdersDatabase(this IHostApplicationBuilder builder)
     {
-        var connection = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString("Orders")
-            ?? throw new InvalidOperationException("ConnectionStrings:Orders is not set."));
+        var connection = new NpgsqlConnectionStringBuilder(builder.OrdersConnectionString());
 
         // The API runs a handful of statements over and over; prepared, PostgreSQL skips parsing and planning them.
         // A value in the connection string wins.
@@ -39,11 +40,8 @@ public static class DataExtensions
             .ConfigureWarnings(warnings => warnings.Log(
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug))));
 
-        builder.Services.AddOptions<DatabaseOptions>()
-            .Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName));
-        builder.Services.AddHostedService<MigrateOnStartup>();
-
-        builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "database", tags: ["ready"]);
+        builder.AddStartupMigration<OrdersDbContext>();
+        builder.AddDatabaseHealthCheck(connectionString);
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orders.Contracts;
+using Orders.ServiceDefaults.Telemetry;
 
 namespace Orders.Api.Outbox;
 
@@ -32,6 +33,12 @@ public sealed class OutboxMessage
     /// </summary>
     public long TransactionId { get; init; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the request that wrote the row, or null when it was not traced. The relay and the
+    /// connector put it in the record's <c>traceparent</c> header, so the processor continues the same trace.
+    /// </summary>
+    public string? Traceparent { get; init; }
+
     /// <summary>The row that publishes <paramref name="orderEvent"/>, stamped with the time of the change.</summary>
     public static OutboxMessage For(IOrderEvent orderEvent)
     {
@@ -43,6 +50,7 @@ public sealed class OutboxMessage
             Type = OrderEventTypes.NameOf(orderEvent),
             Payload = JsonSerializer.Serialize(orderEvent, orderEvent.GetType(), OrderEventTypes.JsonOptions),
             CreatedAt = orderEvent.OccurredAt,
+            Traceparent = TraceParent.OfCurrent(),
         };
     }
 }

@@ -1,18 +1,20 @@
 using Microsoft.EntityFrameworkCore;
+using Orders.ServiceDefaults.Data;
+using Orders.ServiceDefaults.Health;
 
 namespace Orders.Processor.Data;
 
 public static class DataExtensions
 {
     /// <summary>
-    /// Registers <see cref="FulfilmentDbContext"/> (scoped, one per message) on <c>ConnectionStrings:Orders</c> and the
-    /// optional start-up migration.
+    /// Registers <see cref="FulfilmentDbContext"/> (scoped, one per message) on <c>ConnectionStrings:Orders</c>, the
+    /// optional start-up migration (registered before Quartz's hosted service, so the scheduler validates a store that
+    /// exists) and the readiness check of the database.
     /// </summary>
     public static IHostApplicationBuilder AddFulfilmentDatabase(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var connectionString = builder.Configuration.GetConnectionString("Orders")
-            ?? throw new InvalidOperationException("ConnectionStrings:Orders is not set.");
+        var connectionString = builder.OrdersConnectionString();
 
         builder.Services.AddDbContext<FulfilmentDbContext>(options => options
             .UseNpgsql(connectionString, npgsql => npgsql
@@ -20,9 +22,8 @@ public static class DataExtensions
                 .MigrationsHistoryTable(FulfilmentDbContext.MigrationsHistoryTable, FulfilmentDbContext.Schema))
             .UseSnakeCaseNamingConvention());
 
-        builder.Services.AddOptions<DatabaseOptions>()
-            .Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName));
-        builder.Services.AddHostedService<MigrateOnStartup>();
+        builder.AddStartupMigration<FulfilmentDbContext>();
+        builder.AddDatabaseHealthCheck(connectionString);
         return builder;
     }
 }

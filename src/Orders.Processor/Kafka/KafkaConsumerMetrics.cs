@@ -11,7 +11,8 @@ public sealed class KafkaConsumerMetrics
     private readonly Histogram<int> batchSize;
     private readonly Counter<long> batchesRolledBack;
     private readonly Counter<long> workerFaults;
-    private long lag;
+    private readonly Histogram<double> endToEndAge;
+    private IReadOnlyList<PartitionLag> lag = [];
 
     public KafkaConsumerMetrics(IMeterFactory meterFactory)
     {
@@ -29,9 +30,14 @@ public sealed class KafkaConsumerMetrics
             "orders.kafka.batches.rolled_back", "{batch}", "Saga transactions of a partition's records that rolled back.");
         workerFaults = meter.CreateCounter<long>(
             "orders.kafka.worker.faults", "{fault}", "Partition workers that failed outside a record's apply and were restarted.");
+        endToEndAge = meter.CreateHistogram<double>(
+            "orders.kafka.records.end_to_end_age", "s", "From the outbox row's created_at to the commit of the saga transaction that applied it.");
         meter.CreateObservableGauge(
-            "orders.kafka.consumer.lag", () => Volatile.Read(ref lag), "{record}",
-            "Records in the assigned partitions not yet applied, as of the last commit.");
+            "orders.kafka.consumer.lag",
+            () => Volatile.Read(ref lag).Select(p => new Measurement<long>(
+                p.Records, new KeyValuePair<string, object?>("messaging.destination.partition.id", p.Partition))),
+            "{record}",
+            "Records of each assigned partition not yet applied, as of the last commit round.");
     }
 
     public void RecordApplied() => applied.Add(1);
@@ -50,5 +56,8 @@ public sealed class KafkaConsumerMetrics
 
     public void RecordWorkerFault() => workerFaults.Add(1);
 
-    public void SetLag(long records) => Volatile.Write(ref lag, records);
+    public void RecordEndToEndAge(DateTimeOffset createdAt) =>
+        endToEndAge.Record(Math.Max(0, (DateTimeOffset.UtcNow - createdAt).TotalSeconds));
+
+    public void SetLag(IReadOnlyList<PartitionLag> partitions) => Volatile.Write(ref lag, partitions);
 }

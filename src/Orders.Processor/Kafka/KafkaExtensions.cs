@@ -1,4 +1,7 @@
+using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orders.Processor.Health;
+using Orders.ServiceDefaults.Health;
 
 namespace Orders.Processor.Kafka;
 
@@ -10,6 +13,7 @@ public static class KafkaExtensions
     /// Kafka Connect record into its <c>Orders.Contracts</c> event and sends it through MassTransit's mediator, a
     /// partition's waiting records inside one <see cref="SagaRepository.ISagaTransactions"/> transaction; the mediator,
     /// the saga and <see cref="SagaRepository.ISagaTransactions"/> are registered elsewhere (<c>AddFulfilment</c>).
+    /// Readiness: the cluster answers, partitions are assigned and no partition worker has faulted.
     /// </summary>
     /// <remarks>
     /// This folder (<c>Orders.Processor/Kafka</c>) stands in for MassTransit's Kafka rider (MassTransit.Kafka), which is
@@ -40,6 +44,9 @@ public static class KafkaExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PartitionWorkerHealth>();
         builder.Services.AddHostedService<OrderEventsConsumer>();
+        builder.Services.AddSingleton<ConsumerHealth>();
+        builder.Services.AddHealthChecks().AddCheck<ConsumerHealthCheck>("kafka-consumer", tags: [HealthTags.Ready]);
+        builder.AddKafkaHealthCheck(new ClientConfig { BootstrapServers = builder.Configuration["Kafka:BootstrapServers"] });
         return builder;
     }
 }

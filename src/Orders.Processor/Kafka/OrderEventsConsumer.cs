@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
+using Orders.Processor.Health;
 using Orders.Processor.SagaRepository;
 
 namespace Orders.Processor.Kafka;
@@ -17,6 +18,7 @@ public sealed class OrderEventsConsumer(
     ISagaTransactions transactions,
     KafkaConsumerMetrics metrics,
     PartitionWorkerHealth health,
+    ConsumerHealth consumerHealth,
     IOptions<KafkaOptions> options,
     ILogger<OrderEventsConsumer> logger) : BackgroundService
 {
@@ -178,7 +180,8 @@ public sealed class OrderEventsConsumer(
             }
         }
 
-        metrics.SetLag(workers.Values.Sum(w => Lag(consumer, w)));
+        metrics.SetLag([.. workers.Values.Select(w => new PartitionLag(w.Partition.Partition.Value, Lag(consumer, w)))]);
+        consumerHealth.Report(workers.Count, [.. workers.Values.Where(w => w.Faulted).Select(w => w.Partition.Partition.Value)]);
     }
 
     private static long Lag(IConsumer<byte[], byte[]> consumer, PartitionWorker worker)

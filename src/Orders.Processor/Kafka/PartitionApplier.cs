@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using Orders.Contracts;
 using Orders.Processor.History;
@@ -25,7 +26,7 @@ internal sealed class PartitionApplier(
             var (decoded, reason, error) = Decode(record);
             if (decoded is not null)
             {
-                run.Add(new DecodedRecord(record, decoded));
+                run.Add(new DecodedRecord(record, decoded.Event, decoded.CreatedAt));
                 continue;
             }
 
@@ -39,11 +40,11 @@ internal sealed class PartitionApplier(
         await ApplyInTransactionsAsync(run, retryWhole: true, stop);
     }
 
-    private static (IOrderEvent? Event, string? Reason, string? Error) Decode(ConsumeResult<byte[], byte[]> record)
+    private static (OutboxRecord? Record, string? Reason, string? Error) Decode(ConsumeResult<byte[], byte[]> record)
     {
         try
         {
-            return (OutboxRecordDecoder.Decode(record.Message.Key, record.Message.Value).Event, null, null);
+            return (OutboxRecordDecoder.Decode(record.Message.Key, record.Message.Value), null, null);
         }
         catch (PoisonRecordException poison)
         {
@@ -101,6 +102,13 @@ internal sealed class PartitionApplier(
     private async Task<Exception?> TryInOneTransactionAsync(IReadOnlyList<DecodedRecord> run, PartitionStopSignal stop)
     {
         var applied = 0;
+        var spans = run.Select(r => ApplySpan.Start(r.Record, r.Event)).ToList();
+        if (spans.Count == 1)
+        {
+            // A transaction of one record (the usual case below saturation) belongs wholly to its trace, commit included.
+            Activity.Current = spans[0];
+        }
+
         try
         {
             // An order event's OrderId is its saga's correlation id.
@@ -116,6 +124,8 @@ internal sealed class PartitionApplier(
                             break;
                         }
 
+                        // The saga's reads and writes for this record belong to the trace of the change that wrote it.
+                        Activity.Current = spans[applied];
                         await mediator.Send(record.Event, record.Event.GetType(), record.HistoryHeaders, stop.InFlight);
                         applied++;
                     }
@@ -125,13 +135,19 @@ internal sealed class PartitionApplier(
         catch (Exception exception) when (!stop.IsStopping)
         {
             context.Metrics.RecordBatchRolledBack();
+            ApplySpan.EndAll(spans, exception);
             return exception;
         }
 
+        ApplySpan.EndAll(spans, null);
         if (applied > 0)
         {
             complete(run[applied - 1].Record);
             context.Metrics.RecordBatch(applied);
+            foreach (var record in run.Take(applied))
+            {
+                context.Metrics.RecordEndToEndAge(record.CreatedAt);
+            }
         }
 
         // Cut short by a stop: nothing behind the records sent may be passed, not even a dead letter.
@@ -150,6 +166,8 @@ internal sealed class PartitionApplier(
     private async Task ApplyAloneAsync(DecodedRecord decoded, PartitionStopSignal stop)
     {
         var record = decoded.Record;
+        using var span = ApplySpan.Start(record, decoded.Event);
+        Activity.Current = span;
         var failure = await retry.RunAsync(
             ct => context.Mediator.Send(decoded.Event, decoded.Event.GetType(), decoded.HistoryHeaders, ct),
             SagaFailures.IsTransient,
@@ -162,6 +180,7 @@ internal sealed class PartitionApplier(
         if (failure is null)
         {
             context.Metrics.RecordApplied();
+            context.Metrics.RecordEndToEndAge(decoded.CreatedAt);
         }
         else
         {
@@ -172,7 +191,7 @@ internal sealed class PartitionApplier(
         complete(record);
     }
 
-    private sealed record DecodedRecord(ConsumeResult<byte[], byte[]> Record, IOrderEvent Event)
+    private sealed record DecodedRecord(ConsumeResult<byte[], byte[]> Record, IOrderEvent Event, DateTimeOffset CreatedAt)
     {
         /// <summary>Tells the saga's history where the record was read.</summary>
         public MassTransit.IPipe<MassTransit.SendContext> HistoryHeaders =>

@@ -33,6 +33,9 @@ internal sealed class PartitionWorker : IDisposable
 
     public TopicPartition Partition { get; }
 
+    /// <summary>The worker ended on an unexpected error: it applies nothing more until the partition is reassigned.</summary>
+    public bool Faulted => running.IsFaulted;
+
     /// <summary>The offset after the last applied record: what may be committed. Unset before the first.</summary>
     public long CompletedOffset => Interlocked.Read(ref completedOffset);
 

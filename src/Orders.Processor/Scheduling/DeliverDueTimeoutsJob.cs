@@ -6,6 +6,7 @@ using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orders.Processor.Fulfilment;
+using Orders.ServiceDefaults.Telemetry;
 using Quartz;
 
 namespace Orders.Processor.Scheduling;
@@ -117,6 +118,13 @@ internal sealed class DeliverDueTimeoutsJob(
             metrics.TimeoutLateness(clock.GetUtcNow() - timeout.DueAt);
         }
 
+        // The delivery continues the trace of the order change that scheduled the timeout.
+        var parent = TraceParent.Parse(timeout.Traceparent);
+        using var span = parent == default
+            ? null
+            : OrdersProcessorMetrics.ActivitySource.StartActivity(
+                "deliver " + timeout.MessageType[(timeout.MessageType.LastIndexOf('.') + 1)..], ActivityKind.Consumer, parent);
+        span?.SetTag("orders.order_id", timeout.CorrelationId);
         try
         {
             var messageType = typeof(DeliverDueTimeoutsJob).Assembly.GetType(timeout.MessageType, throwOnError: true)!;
@@ -129,6 +137,7 @@ internal sealed class DeliverDueTimeoutsJob(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
             metrics.TimeoutFailed();
             // The innermost exception says why (the API's answer), not which MassTransit layer carried it.
             var cause = exception.GetBaseException();

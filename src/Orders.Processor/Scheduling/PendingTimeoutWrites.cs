@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
+using Orders.ServiceDefaults.Telemetry;
 
 namespace Orders.Processor.Scheduling;
 
@@ -13,10 +14,10 @@ namespace Orders.Processor.Scheduling;
 internal sealed class PendingTimeoutWrites
 {
     private const string InsertSql = """
-        INSERT INTO fulfilment.scheduled_timeout (token_id, correlation_id, message_type, message, due_at, attempts)
-        SELECT t.token_id, t.correlation_id, t.message_type, t.message::jsonb, t.due_at, 0
-        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
-            AS t(token_id, correlation_id, message_type, message, due_at)
+        INSERT INTO fulfilment.scheduled_timeout (token_id, correlation_id, message_type, message, due_at, attempts, traceparent)
+        SELECT t.token_id, t.correlation_id, t.message_type, t.message::jsonb, t.due_at, 0, t.traceparent
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+            AS t(token_id, correlation_id, message_type, message, due_at, traceparent)
         """;
 
     private const string DeleteSql = "DELETE FROM fulfilment.scheduled_timeout WHERE token_id = ANY($1)";
@@ -25,7 +26,8 @@ internal sealed class PendingTimeoutWrites
     private readonly HashSet<Guid> deletes = [];
 
     public void Schedule(Guid tokenId, Guid correlationId, string messageType, string message, DateTimeOffset dueAt) =>
-        inserts[tokenId] = new Insert(correlationId, messageType, message, dueAt);
+        // Scheduled while the saga applies an event, so the current span is that event's: the timeout joins its trace.
+        inserts[tokenId] = new Insert(correlationId, messageType, message, dueAt, TraceParent.OfCurrent());
 
     public void Cancel(Guid tokenId)
     {
@@ -51,6 +53,7 @@ internal sealed class PendingTimeoutWrites
                     new() { Value = rows.Select(r => r.Value.MessageType).ToArray() },
                     new() { Value = rows.Select(r => r.Value.Message).ToArray() },
                     new() { Value = rows.Select(r => r.Value.DueAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+                    new() { Value = rows.Select(r => r.Value.Traceparent).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 },
             });
         }
@@ -69,5 +72,5 @@ internal sealed class PendingTimeoutWrites
         deletes.Clear();
     }
 
-    private sealed record Insert(Guid CorrelationId, string MessageType, string Message, DateTimeOffset DueAt);
+    private sealed record Insert(Guid CorrelationId, string MessageType, string Message, DateTimeOffset DueAt, string? Traceparent);
 }

@@ -29,4 +29,10 @@ public sealed class ScheduledTimeout
     public string? LastError { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the saga step that scheduled it, so its delivery continues that order's trace; null
+    /// when that step was not traced.
+    /// </summary>
+    public string? Traceparent { get; set; }
 }

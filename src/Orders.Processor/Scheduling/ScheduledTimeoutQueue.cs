@@ -23,7 +23,7 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
         SET due_at = $3 + $2, attempts = t.attempts + 1
         FROM due
         WHERE t.token_id = due.token_id
-        RETURNING t.token_id, t.correlation_id, t.message_type, t.message::text, t.attempts, due.due_at
+        RETURNING t.token_id, t.correlation_id, t.message_type, t.message::text, t.attempts, due.due_at, t.traceparent
         """;
 
     private const string DeleteSql = "DELETE FROM fulfilment.scheduled_timeout WHERE token_id = ANY($1)";
@@ -51,7 +51,8 @@ internal sealed class ScheduledTimeoutQueue(NpgsqlDataSource dataSource) : IAsyn
         {
             claimed.Add(new ClaimedTimeout(
                 reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
-                reader.GetFieldValue<DateTimeOffset>(5)));
+                reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
         return claimed;

@@ -9,7 +9,7 @@ internal static class OutboxQuery
     /// row that becomes visible later has a larger transaction_id, so reading in transaction_id order skips nothing.
     /// </summary>
     public const string Connector =
-        "SELECT * FROM (SELECT id, user_id, aggregate_id, type, payload, created_at, transaction_id FROM public.outbox " +
+        "SELECT * FROM (SELECT id, user_id, aggregate_id, type, payload, created_at, transaction_id, traceparent FROM public.outbox " +
         "WHERE transaction_id < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint) AS outbox";
 
     /// <summary>
@@ -24,6 +24,13 @@ internal static class OutboxQuery
 
     /// <summary>The key column: ValueToKey(user_id) then ExtractField$Key(user_id).</summary>
     public const string KeyColumn = "user_id";
+
+    /// <summary>
+    /// The writer's W3C trace context. The connector's HeaderFrom$Value transform moves it out of the value into the
+    /// record header of the same name (SimpleHeaderConverter: the text as UTF-8, a null value for SQL NULL), so it is
+    /// not an envelope field.
+    /// </summary>
+    public const string TraceparentColumn = "traceparent";
 
     /// <summary>When the row was written; used for the lag metric only.</summary>
     public const string CreatedAtColumn = "created_at";

@@ -34,7 +34,8 @@ internal sealed class OutboxReader(NpgsqlDataSource dataSource, ILogger<OutboxRe
                 reader.GetInt64(current.PositionOrdinal),
                 current.Key.Encode(reader),
                 buffer.WrittenSpan.ToArray(),
-                reader.GetFieldValue<DateTime>(current.CreatedAtOrdinal)));
+                reader.GetFieldValue<DateTime>(current.CreatedAtOrdinal),
+                reader.IsDBNull(current.TraceparentOrdinal) ? null : reader.GetString(current.TraceparentOrdinal)));
         }
 
         return records;
@@ -54,17 +55,19 @@ internal sealed class OutboxReader(NpgsqlDataSource dataSource, ILogger<OutboxRe
         }
 
         var columns = await reader.GetColumnSchemaAsync(cancellationToken);
-        var envelope = ConnectEnvelope.Create(columns.Cast<NpgsqlDbColumn>().ToList(), schemaName: null);
+        var envelope = ConnectEnvelope.Create(
+            [.. columns.Cast<NpgsqlDbColumn>().Where(c => c.ColumnName != OutboxQuery.TraceparentColumn)], schemaName: null);
         encoding = new Encoding(
             shape,
             envelope,
             ConnectKey.Create(envelope, OutboxQuery.KeyColumn, ConnectKeyFormat.Plain),
             reader.GetOrdinal(OutboxQuery.PositionColumn),
-            reader.GetOrdinal(OutboxQuery.CreatedAtColumn));
+            reader.GetOrdinal(OutboxQuery.CreatedAtColumn),
+            reader.GetOrdinal(OutboxQuery.TraceparentColumn));
         Log.EnvelopeSchemaBuilt(logger, envelope.Fields.Count, shape);
         return encoding;
     }
 
     private sealed record Encoding(
-        string Shape, ConnectEnvelope Envelope, ConnectKey Key, int PositionOrdinal, int CreatedAtOrdinal);
+        string Shape, ConnectEnvelope Envelope, ConnectKey Key, int PositionOrdinal, int CreatedAtOrdinal, int TraceparentOrdinal);
 }

@@ -5,4 +5,5 @@ namespace Orders.Relay.Outbox;
 /// <param name="Key">UTF-8 of the plain user id.</param>
 /// <param name="Value">The JsonConverter envelope.</param>
 /// <param name="CreatedAt">When the row was written (UTC).</param>
-internal sealed record OutboxRecord(long TransactionId, byte[]? Key, byte[] Value, DateTime CreatedAt);
+/// <param name="Traceparent">The writer's trace context, sent as the <c>traceparent</c> header; null when untraced.</param>
+internal sealed record OutboxRecord(long TransactionId, byte[]? Key, byte[] Value, DateTime CreatedAt, string? Traceparent);

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Orders.ServiceDefaults.Health;
 
 namespace Orders.Relay.Publishing;
 
@@ -8,6 +9,7 @@ public static class KafkaProducerExtensions
     /// Registers the Kafka producer on <c>Kafka:BootstrapServers</c>, configured to place and keep records as Kafka
     /// Connect's producer does: murmur2 partitions, acks from all replicas, per-partition order kept. Further
     /// librdkafka properties can be given under <c>Kafka:Producer</c>, e.g. <c>Kafka:Producer:security.protocol</c>.
+    /// Adds the readiness check <c>kafka</c> on the same cluster.
     /// </summary>
     public static IHostApplicationBuilder AddKafkaProducer(this IHostApplicationBuilder builder)
     {
@@ -54,6 +56,7 @@ public static class KafkaProducerExtensions
                 .SetLogHandler((_, message) => Log.KafkaClientLog(logger, message.Facility, message.Message))
                 .Build();
         });
+        builder.AddKafkaHealthCheck(config);
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orders.Relay.Health;
 using Orders.Relay.Lease;
 using Orders.Relay.Outbox;
 
@@ -17,6 +18,7 @@ internal sealed class OutboxRelay(
     RelayLease lease,
     OutboxCommitListener commits,
     RelayMetrics metrics,
+    RelayProgress progress,
     IOptions<RelayOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -72,6 +74,8 @@ internal sealed class OutboxRelay(
                                 standingBy = true;
                             }
 
+                            // Standing by is a finished round too: the relay is healthy, ready to take over.
+                            progress.RoundCompleted();
                             await Task.Delay(lease.RenewInterval, stoppingToken);
                             continue;
                         }
@@ -123,6 +127,7 @@ internal sealed class OutboxRelay(
                         Log.BatchPublished(logger, batch.Count, position.Value);
                     }
 
+                    progress.RoundCompleted();
                     if (failures > 0)
                     {
                         Log.RelayRecovered(logger, failures);
@@ -149,6 +154,7 @@ internal sealed class OutboxRelay(
                     await DropAsync(nextBatch);
                     nextBatch = null;
                     failures++;
+                    progress.RoundFailed();
                     var delay = RetryDelay(failures, settings.MaxRetryDelay);
                     Log.RelayFailed(logger, exception, failures, delay);
                     await Task.Delay(delay, stoppingToken);

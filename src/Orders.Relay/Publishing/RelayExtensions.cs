@@ -1,5 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orders.Relay.Backlog;
+using Orders.Relay.Health;
 using Orders.Relay.Lease;
+using Orders.ServiceDefaults.Health;
 
 namespace Orders.Relay.Publishing;
 
@@ -7,7 +11,9 @@ public static class RelayExtensions
 {
     /// <summary>
     /// Registers the relay loop with its <see cref="RelayOptions"/> (section <c>Relay</c>, validated at start), its
-    /// meter <c>Orders.Relay</c> and its publishing lease (<see cref="RelayLease"/>, a singleton health checks can read). Needs <see cref="Outbox.OutboxDatabaseExtensions.AddOutboxDatabase"/> and
+    /// meter <c>Orders.Relay</c> (with the backlog gauges <c>orders.outbox.backlog</c> and
+    /// <c>orders.outbox.oldest_unpublished_age</c>), its publishing lease (<see cref="RelayLease"/>) and its readiness
+    /// check (the lease's state and rounds that keep finishing). Needs <see cref="Outbox.OutboxDatabaseExtensions.AddOutboxDatabase"/> and
     /// <see cref="KafkaProducerExtensions.AddKafkaProducer"/>.
     /// </summary>
     public static IHostApplicationBuilder AddOutboxRelay(this IHostApplicationBuilder builder)
@@ -30,6 +36,11 @@ public static class RelayExtensions
             new RelayLease(services.GetRequiredService<IOptions<RelayOptions>>().Value.LeaseDuration));
         builder.Services.AddSingleton<RelayLeaseStore>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<OutboxBacklog>();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RelayProgress>();
+        builder.Services.AddHealthChecks().AddCheck<RelayHealthCheck>("relay", tags: [HealthTags.Ready]);
         return builder;
     }
 }

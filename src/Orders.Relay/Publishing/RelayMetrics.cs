@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Orders.Relay.Publishing;
 
-/// <summary>The relay's meter, <c>Orders.Relay</c>.</summary>
+/// <summary>The relay's meter and ActivitySource, both <c>Orders.Relay</c>.</summary>
 internal sealed class RelayMetrics
 {
     public const string MeterName = "Orders.Relay";
+
+    public static readonly ActivitySource ActivitySource = new(MeterName);
 
     private readonly Counter<long> rowsPublished;
     private readonly Counter<long> batches;

@@ -36,7 +36,7 @@ public sealed partial class OutboxSourceConfigTests
         var query = Config["query"];
         Assert.Contains("transaction_id < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint", query, StringComparison.Ordinal);
         Assert.Contains(
-            "SELECT id, user_id, aggregate_id, type, payload, created_at, transaction_id FROM public.outbox",
+            "SELECT id, user_id, aggregate_id, type, payload, created_at, transaction_id, traceparent FROM public.outbox",
             query,
             StringComparison.Ordinal);
         Assert.Matches(@"\) AS \w+$", query);
@@ -49,11 +49,22 @@ public sealed partial class OutboxSourceConfigTests
         Assert.Equal("org.apache.kafka.connect.storage.StringConverter", Config["key.converter"]);
         Assert.Equal("org.apache.kafka.connect.json.JsonConverter", Config["value.converter"]);
         Assert.Equal("true", Config.GetValueOrDefault("value.converter.schemas.enable", "true"));
-        Assert.Equal("createKey,extractKey", Config["transforms"]);
+        Assert.Equal("createKey,extractKey,traceHeader", Config["transforms"]);
         Assert.Equal("org.apache.kafka.connect.transforms.ValueToKey", Config["transforms.createKey.type"]);
         Assert.Equal("user_id", Config["transforms.createKey.fields"]);
         Assert.Equal("org.apache.kafka.connect.transforms.ExtractField$Key", Config["transforms.extractKey.type"]);
         Assert.Equal("user_id", Config["transforms.extractKey.field"]);
+    }
+
+    [Fact]
+    public void It_moves_the_traceparent_column_into_a_record_header_of_the_same_name_as_plain_text()
+    {
+        Assert.Equal("org.apache.kafka.connect.transforms.HeaderFrom$Value", Config["transforms.traceHeader.type"]);
+        Assert.Equal("traceparent", Config["transforms.traceHeader.fields"]);
+        Assert.Equal("traceparent", Config["transforms.traceHeader.headers"]);
+        // Moved, not copied: the value keeps exactly the fields it had before the column existed.
+        Assert.Equal("move", Config["transforms.traceHeader.operation"]);
+        Assert.Equal("org.apache.kafka.connect.storage.SimpleHeaderConverter", Config["header.converter"]);
     }
 
     [Fact]

@@ -2,8 +2,9 @@ using System.Text.Json;
 
 namespace Orders.Relay.Tests.Support;
 
-/// <summary>A record read back from the topic, with when it arrived.</summary>
-internal sealed record ReceivedRecord(int Partition, long Offset, byte[]? Key, byte[] Value, int HeaderCount, long ArrivedAt)
+/// <summary>A record read back from the topic, with its headers (a null value kept as null) and when it arrived.</summary>
+internal sealed record ReceivedRecord(
+    int Partition, long Offset, byte[]? Key, byte[] Value, IReadOnlyList<KeyValuePair<string, byte[]?>> Headers, long ArrivedAt)
 {
     public long Id => Payload.GetProperty("id").GetInt64();
 

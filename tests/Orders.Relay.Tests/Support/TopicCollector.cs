@@ -85,7 +85,7 @@ internal sealed class TopicCollector : IDisposable
                     result.Offset.Value,
                     result.Message.Key,
                     result.Message.Value,
-                    result.Message.Headers?.Count ?? 0,
+                    [.. (result.Message.Headers ?? []).Select(h => new KeyValuePair<string, byte[]?>(h.Key, h.GetValueBytes()))],
                     Stopwatch.GetTimestamp()));
             }
         }

@@ -26,5 +26,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
             .HasDefaultValueSql("(pg_current_xact_id()::text)::bigint")
             .ValueGeneratedOnAdd();
         builder.HasIndex(m => m.TransactionId).IsUnique();
+
+        // W3C traceparent: 55 characters today; text, because a future version of the format may be longer.
+        builder.Property(m => m.Traceparent).HasColumnOrder(7);
     }
 }

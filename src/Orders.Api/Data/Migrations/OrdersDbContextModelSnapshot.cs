@@ -183,6 +183,11 @@ namespace Orders.Api.Data.Migrations
                         .HasColumnName("payload")
                         .HasColumnOrder(4);
 
+                    b.Property<string>("Traceparent")
+                        .HasColumnType("text")
+                        .HasColumnName("traceparent")
+                        .HasColumnOrder(7);
+
                     b.Property<long>("TransactionId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")

@@ -282,6 +282,10 @@ namespace Orders.Processor.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("message_type");
 
+                    b.Property<string>("Traceparent")
+                        .HasColumnType("text")
+                        .HasColumnName("traceparent");
+
                     b.HasKey("TokenId")
                         .HasName("pk_scheduled_timeout");
 

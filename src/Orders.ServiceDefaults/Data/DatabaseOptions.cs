@@ -1,6 +1,6 @@
-namespace Orders.Api.Data;
+namespace Orders.ServiceDefaults.Data;
 
-/// <summary>Settings of the API's database, section <c>Database</c>.</summary>
+/// <summary>Settings of a deployable's database, section <c>Database</c>.</summary>
 public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
