@@ -1,18 +1,16 @@
 using System.Diagnostics.Metrics;
 using Npgsql;
+using Orders.ServiceDefaults.Telemetry;
 
 namespace Orders.Processor.Backlog;
 
 /// <summary>
 /// Gauges of work the saga has not done yet, sampled from <c>fulfilment.scheduled_timeout</c> and
 /// <c>fulfilment.order_state</c>: timeouts that are due and not delivered (count and age of the oldest) and parked
-/// orders. Sampled in the background, so a scrape never waits on the database.
+/// orders.
 /// </summary>
-internal sealed class FulfilmentBacklog : BackgroundService, IAsyncDisposable
+internal sealed class FulfilmentBacklog : SampledGauges<FulfilmentBacklog.Sample>, IAsyncDisposable
 {
-    // Often enough for an alert that fires within a minute; each round is two small aggregate queries.
-    private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(10);
-
     private const string SampleSql = """
         SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(due_at)), 0)::float8
         FROM fulfilment.scheduled_timeout WHERE due_at <= now();
@@ -21,7 +19,6 @@ internal sealed class FulfilmentBacklog : BackgroundService, IAsyncDisposable
 
     private readonly NpgsqlDataSource dataSource;
     private readonly ILogger<FulfilmentBacklog> logger;
-    private Sample? last;
 
     public FulfilmentBacklog(NpgsqlDataSource dataSource, IMeterFactory meterFactory, ILogger<FulfilmentBacklog> logger)
     {
@@ -39,33 +36,7 @@ internal sealed class FulfilmentBacklog : BackgroundService, IAsyncDisposable
             "Orders parked because an earlier event is missing; each waits for an operator.");
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(SampleInterval);
-        try
-        {
-            do
-            {
-                try
-                {
-                    Volatile.Write(ref last, await SampleAsync(stoppingToken));
-                }
-                catch (NpgsqlException exception) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // No value beats a stale one: a gauge that stops reporting is what an alert on absence catches.
-                    Volatile.Write(ref last, null);
-                    Log.BacklogSampleFailed(logger, exception);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
-    private async Task<Sample> SampleAsync(CancellationToken cancellationToken)
+    protected override async Task<Sample> SampleAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(SampleSql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -83,8 +54,7 @@ internal sealed class FulfilmentBacklog : BackgroundService, IAsyncDisposable
         await dataSource.DisposeAsync();
     }
 
-    private IEnumerable<Measurement<double>> Observe(Func<Sample, double> value) =>
-        Volatile.Read(ref last) is { } sample ? [new Measurement<double>(value(sample))] : [];
+    protected override void SampleFailed(NpgsqlException exception) => Log.BacklogSampleFailed(logger, exception);
 
-    private sealed record Sample(double DueTimeouts, double OldestDueAge, double ParkedOrders);
+    internal sealed record Sample(double DueTimeouts, double OldestDueAge, double ParkedOrders);
 }

@@ -2,19 +2,16 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orders.Relay.Publishing;
+using Orders.ServiceDefaults.Telemetry;
 
 namespace Orders.Relay.Backlog;
 
 /// <summary>
 /// Gauges of what the relay has not published yet: outbox rows past its saved position and the age of the oldest of
-/// them. Sampled in the background from the database, so they stay right while the relay itself is stuck, and a
-/// scrape never waits on a query.
+/// them.
 /// </summary>
-internal sealed class OutboxBacklog : BackgroundService
+internal sealed class OutboxBacklog : SampledGauges<OutboxBacklog.Sample>
 {
-    // Often enough for an alert that fires within a minute; one indexed range count per round.
-    private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(10);
-
     private const string SampleSql = """
         SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
         FROM public.outbox
@@ -24,7 +21,6 @@ internal sealed class OutboxBacklog : BackgroundService
     private readonly NpgsqlDataSource dataSource;
     private readonly IOptions<RelayOptions> options;
     private readonly ILogger<OutboxBacklog> logger;
-    private Sample? last;
 
     public OutboxBacklog(
         NpgsqlDataSource dataSource, IOptions<RelayOptions> options, IMeterFactory meterFactory, ILogger<OutboxBacklog> logger)
@@ -41,33 +37,7 @@ internal sealed class OutboxBacklog : BackgroundService
             "Age of the oldest outbox row not yet published; 0 when none waits.");
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(SampleInterval);
-        try
-        {
-            do
-            {
-                try
-                {
-                    Volatile.Write(ref last, await SampleAsync(stoppingToken));
-                }
-                catch (NpgsqlException exception) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // No value beats a stale one: a gauge that stops reporting is what an alert on absence catches.
-                    Volatile.Write(ref last, null);
-                    Log.BacklogSampleFailed(logger, exception);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
-    private async Task<Sample> SampleAsync(CancellationToken cancellationToken)
+    protected override async Task<Sample> SampleAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(SampleSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = options.Value.Name });
@@ -76,8 +46,7 @@ internal sealed class OutboxBacklog : BackgroundService
         return new Sample(reader.GetInt64(0), reader.GetDouble(1));
     }
 
-    private IEnumerable<Measurement<double>> Observe(Func<Sample, double> value) =>
-        Volatile.Read(ref last) is { } sample ? [new Measurement<double>(value(sample))] : [];
+    protected override void SampleFailed(NpgsqlException exception) => Log.BacklogSampleFailed(logger, exception);
 
-    private sealed record Sample(double Rows, double OldestAge);
+    internal sealed record Sample(double Rows, double OldestAge);
 }
