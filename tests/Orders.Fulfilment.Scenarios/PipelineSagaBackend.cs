@@ -87,6 +87,8 @@ public sealed class PipelineSagaBackend : ISagaBackend, IAsyncDisposable
             ["ConnectionStrings:Orders"] = connectionString,
             ["Database:MigrateOnStartup"] = "true",
             ["OrdersApi:BaseAddress"] = "http://orders-api.scenario/",
+            // The fake Orders API takes any token; the client only needs a key to sign one with outside Production.
+            ["OrdersApi:Token:DevelopmentSigningKey"] = Orders.SystemHost.DevelopmentTokens.CreateRandom().SigningKey,
             ["Scheduling:IdleWaitTime"] = "00:00:01",
             ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
             ["Scheduling:PollInterval"] = "00:00:00.050",

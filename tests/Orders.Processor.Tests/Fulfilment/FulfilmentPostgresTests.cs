@@ -14,7 +14,7 @@ public sealed class FulfilmentPostgresTests(PostgresFixture postgres)
     public async Task Send_drives_orders_to_their_final_states_and_leaves_no_timeouts()
     {
         var api = new FakeOrdersApi();
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), api);
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), api);
         var delivered = Guid.NewGuid();
         var cancelled = Guid.NewGuid();
 
@@ -42,7 +42,7 @@ public sealed class FulfilmentPostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task Repeated_event_writes_nothing_and_changes_no_timeout()
     {
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
         var orderId = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(orderId));
         await host.SendAsync(OrderEvents.Paid(orderId));
@@ -63,7 +63,7 @@ public sealed class FulfilmentPostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task Gap_parks_the_order_and_send_returns_normally()
     {
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
         var orderId = Guid.NewGuid();
         var unknown = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(orderId));
@@ -84,7 +84,7 @@ public sealed class FulfilmentPostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task Failed_saga_transaction_leaves_neither_the_state_nor_the_timeouts_changed()
     {
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
         var orderId = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(orderId));
         var before = await host.LoadAsync(orderId);
@@ -120,7 +120,7 @@ public sealed class FulfilmentPostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task Concurrency_conflict_on_a_saga_row_is_retried_and_the_event_applied_once()
     {
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
         var orderId = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(orderId));
 
@@ -156,7 +156,7 @@ public sealed class FulfilmentPostgresTests(PostgresFixture postgres)
     public async Task Payment_racing_its_timeout_on_many_orders_ends_every_order_right()
     {
         var api = new FakeOrdersApi { Respond = (_, _) => FakeOrdersApi.Conflict("Paid") };
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), api);
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), api);
         var orders = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
         foreach (var orderId in orders)
         {

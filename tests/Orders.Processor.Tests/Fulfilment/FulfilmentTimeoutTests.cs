@@ -28,7 +28,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
         var api = new FakeOrdersApi();
         var database = await postgres.CreateDatabaseAsync();
         var orderId = Guid.NewGuid();
-        await using (var first = await ProcessorHost.StartAsync(database, api, paymentTimeout: TimeSpan.FromHours(1)))
+        await using (var first = await FulfilmentHost.StartAsync(database, api, paymentTimeout: TimeSpan.FromHours(1)))
         {
             await first.SendAsync(OrderEvents.Submitted(orderId));
         }
@@ -39,7 +39,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
             ("id", orderId)));
         Assert.Empty(api.Calls);
 
-        await using var second = await ProcessorHost.StartAsync(database, api, paymentTimeout: TimeSpan.FromHours(1));
+        await using var second = await FulfilmentHost.StartAsync(database, api, paymentTimeout: TimeSpan.FromHours(1));
 
         await Eventually.HoldsAsync(async () => (await second.LoadAsync(orderId))!.CancellationRequestedAt is not null, "the payment timeout asked the API to cancel");
         await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "no timeout row is left");
@@ -51,7 +51,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
     public async Task Timeout_delivered_twice_changes_nothing_the_second_time()
     {
         var api = new FakeOrdersApi();
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), api, paymentTimeout: PaymentTimeout);
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), api, paymentTimeout: PaymentTimeout);
         var orderId = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(orderId));
         var token = (await host.LoadAsync(orderId))!.PaymentTimeoutTokenId!.Value;
@@ -75,7 +75,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
         var api = new FakeOrdersApi();
         var database = await postgres.CreateDatabaseAsync();
         var orderId = Guid.NewGuid();
-        await using (var crashing = await ProcessorHost.StartAsync(database, api, paymentTimeout: PaymentTimeout))
+        await using (var crashing = await FulfilmentHost.StartAsync(database, api, paymentTimeout: PaymentTimeout))
         {
             // The node's DELETE after each delivery is lost, as if it died right after the saga committed.
             await FulfilmentSql.ScalarAsync(database,
@@ -90,7 +90,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
 
         var xmin = await FulfilmentSql.XminAsync(database, orderId);
         await FulfilmentSql.ScalarAsync(database, "DROP RULE lose_deletes ON fulfilment.scheduled_timeout");
-        await using var next = await ProcessorHost.StartAsync(database, api, paymentTimeout: PaymentTimeout);
+        await using var next = await FulfilmentHost.StartAsync(database, api, paymentTimeout: PaymentTimeout);
 
         await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "the next node delivers the row");
         Assert.Equal(1, api.CallsFor(orderId));
@@ -104,7 +104,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
     public async Task Timeout_is_retried_while_the_api_is_down_and_kept_until_it_answers()
     {
         var api = new FakeOrdersApi { Respond = (n, _) => n <= 6 ? FakeOrdersApi.Unavailable() : null };
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), api, paymentTimeout: PaymentTimeout);
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), api, paymentTimeout: PaymentTimeout);
         var orderId = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(orderId));
         var token = (await host.LoadAsync(orderId))!.PaymentTimeoutTokenId;
@@ -129,8 +129,8 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
     {
         var api = new FakeOrdersApi();
         var database = await postgres.CreateDatabaseAsync();
-        await using var a = await ProcessorHost.StartAsync(database, api, paymentTimeout: PaymentTimeout);
-        await using var b = await ProcessorHost.StartAsync(database, api, paymentTimeout: PaymentTimeout);
+        await using var a = await FulfilmentHost.StartAsync(database, api, paymentTimeout: PaymentTimeout);
+        await using var b = await FulfilmentHost.StartAsync(database, api, paymentTimeout: PaymentTimeout);
         var hosts = new[] { a, b };
         var orders = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
 
@@ -158,7 +158,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
     [Fact]
     public async Task Saga_transaction_still_open_after_scheduling_does_not_hold_up_another_one_that_schedules()
     {
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
         var held = Guid.NewGuid();
         var free = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(held));
@@ -241,7 +241,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
                 ["token-id"] = token.ToString("D"),
             })));
 
-        await using var host = await ProcessorHost.StartAsync(database, api);
+        await using var host = await FulfilmentHost.StartAsync(database, api);
 
         await Eventually.HoldsAsync(async () => (await host.LoadAsync(orderId))!.CancellationRequestedAt is not null, "the payment timeout asked the API to cancel");
         await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "no timeout row is left");

@@ -16,7 +16,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
     public async Task Messages_of_a_batch_are_invisible_until_it_commits_and_are_written_by_one_transaction()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var host = await ProcessorHost.StartAsync(database, new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(database, new FakeOrdersApi());
         var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
         long visibleBeforeCommit = -1;
 
@@ -42,7 +42,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
     public async Task A_row_failing_in_a_batch_rolls_back_every_change_and_the_messages_then_apply_one_by_one()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var host = await ProcessorHost.StartAsync(database, new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(database, new FakeOrdersApi());
         var orders = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
         await FulfilmentSql.FailFirstWriteOfAsync(database, orders[1]);
 
@@ -72,7 +72,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
     public async Task A_concurrent_writer_fails_the_batch_and_the_message_then_applies_on_its_own()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var host = await ProcessorHost.StartAsync(database, new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(database, new FakeOrdersApi());
         var order = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(order));
 
@@ -100,7 +100,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
     public async Task A_batch_writes_its_timeouts_at_its_commit_and_never_one_it_scheduled_and_cancelled_itself()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var host = await ProcessorHost.StartAsync(database, new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(database, new FakeOrdersApi());
         var (unpaid, paid) = (Guid.NewGuid(), Guid.NewGuid());
         long writtenBeforeCommit = -1;
 
@@ -136,7 +136,7 @@ public sealed class SagaBatchTests(PostgresFixture postgres)
         Assert.False(SagaFailures.IsConflict(new SagaBatchFailedException("in a batch", new DbUpdateConcurrencyException())));
     }
 
-    private static ISagaTransactions Transactions(ProcessorHost host) => host.Services.GetRequiredService<ISagaTransactions>();
+    private static ISagaTransactions Transactions(FulfilmentHost host) => host.Services.GetRequiredService<ISagaTransactions>();
 
     private static Task SendAsync(IMediator mediator, Orders.Contracts.IOrderEvent orderEvent) =>
         mediator.Send(orderEvent, orderEvent.GetType());

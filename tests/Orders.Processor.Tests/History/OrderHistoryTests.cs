@@ -14,7 +14,7 @@ public sealed class OrderHistoryTests(PostgresFixture postgres)
     [Fact]
     public async Task Lifecycle_records_each_transition_in_order_with_its_kafka_position_and_a_repeat_records_nothing()
     {
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
         var orderId = Guid.NewGuid();
 
         await SendFromKafkaAsync(host, OrderEvents.Submitted(orderId), partition: 2, offset: 10);
@@ -38,7 +38,7 @@ public sealed class OrderHistoryTests(PostgresFixture postgres)
     public async Task Gap_and_delivered_timeout_are_recorded_and_a_stale_timeout_is_not()
     {
         var api = new FakeOrdersApi();
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), api);
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), api);
         var parked = Guid.NewGuid();
         var timedOut = Guid.NewGuid();
 
@@ -61,7 +61,7 @@ public sealed class OrderHistoryTests(PostgresFixture postgres)
     [Fact]
     public async Task Rolled_back_saga_transaction_leaves_no_history()
     {
-        await using var host = await ProcessorHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
+        await using var host = await FulfilmentHost.StartAsync(await postgres.CreateDatabaseAsync(), new FakeOrdersApi());
         var orderId = Guid.NewGuid();
         await host.SendAsync(OrderEvents.Submitted(orderId));
         await FulfilmentSql.ScalarAsync(host.ConnectionString, """
@@ -77,10 +77,10 @@ public sealed class OrderHistoryTests(PostgresFixture postgres)
         Assert.Equal(["OrderSubmitted"], (await ReadAsync(host.ConnectionString, orderId)).Select(h => h.Event));
     }
 
-    private static Task SendFromKafkaAsync(ProcessorHost host, Contracts.IOrderEvent orderEvent, int partition, long offset) =>
+    private static Task SendFromKafkaAsync(FulfilmentHost host, Contracts.IOrderEvent orderEvent, int partition, long offset) =>
         host.Mediator.Send(orderEvent, orderEvent.GetType(), OrderHistoryHeaders.FromKafka(partition, offset));
 
-    private static Task SendTimeoutAsync(ProcessorHost host, Guid orderId, Guid token) =>
+    private static Task SendTimeoutAsync(FulfilmentHost host, Guid orderId, Guid token) =>
         host.Mediator.Send(
             new PaymentTimedOut { OrderId = orderId },
             Pipe.Execute<SendContext>(c => c.Headers.Set(MessageHeaders.SchedulingTokenId, token.ToString("D"))));

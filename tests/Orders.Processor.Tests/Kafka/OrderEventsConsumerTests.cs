@@ -20,7 +20,7 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
         var tableMode = await topic.PublishAsync(TestEvents.Lifecycle(userId: 1), tableMode: true);
         var queryMode = await topic.PublishAsync(TestEvents.Lifecycle(userId: 2));
 
-        await using var host = await ProcessorHost.StartAsync(topic);
+        await using var host = await KafkaBridgeHost.StartAsync(topic);
 
         await Eventually.HoldsAsync(() => host.Journal.Applied.Count == 8, "all eight events are applied");
         foreach (var published in new[] { tableMode, queryMode })
@@ -47,7 +47,7 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
         var published = await topic.PublishAsync(events);
         Assert.Equal(4, published.Select(p => p.Position.Partition.Value).Distinct().Count());
 
-        await using var host = await ProcessorHost.StartAsync(topic);
+        await using var host = await KafkaBridgeHost.StartAsync(topic);
 
         await Eventually.HoldsAsync(() => host.Journal.Applied.Count >= published.Count, "every event is applied");
         Assert.Equal(published.Count, host.Journal.Applied.Count);
@@ -74,7 +74,7 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
         var otherPartitions = others.Where(p => p.Position.Partition.Value != partition).ToList();
         Assert.NotEmpty(otherPartitions);
 
-        await using var host = await ProcessorHost.StartAsync(topic, journal => journal.FailTimes(failing, int.MaxValue));
+        await using var host = await KafkaBridgeHost.StartAsync(topic, journal => journal.FailTimes(failing, int.MaxValue));
 
         await Eventually.HoldsAsync(
             () => host.Journal.AttemptsAt(failing) >= 3 && otherPartitions.All(p => Applied(host, p.Event)),
@@ -126,7 +126,7 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
             (await topic.PublishAsync([lifecycle[2]]))[0].Position,
         };
 
-        await using var host = await ProcessorHost.StartAsync(topic);
+        await using var host = await KafkaBridgeHost.StartAsync(topic);
         using var metrics = new MeterTotals(host.Services.GetRequiredService<IMeterFactory>());
 
         await Eventually.HoldsAsync(() => host.Journal.Applied.Count == 3, "the three good events are applied");
@@ -151,7 +151,7 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
             Enumerable.Range(0, 4).SelectMany(step => Enumerable.Range(1, 200).Select(u => (u, step)))
                 .Select(x => TestEvents.Lifecycle(x.u, OrderIdOf(x.u))[x.step]));
 
-        var first = await ProcessorHost.StartAsync(topic, journal => journal.FailAfter(300));
+        var first = await KafkaBridgeHost.StartAsync(topic, journal => journal.FailAfter(300));
         await Eventually.HoldsAsync(() => first.Journal.Applied.Count >= 300 && first.Log.Count(2503) >= 4, "the first host stalls mid-stream");
         await first.DisposeAsync();
 
@@ -161,7 +161,7 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
         // A clean stop commits exactly what was applied: no record committed unapplied, none applied uncommitted.
         Assert.Equal(Identities(belowCommitted), first.Journal.Applied.Select(e => e.Identity()).ToHashSet());
 
-        await using var second = await ProcessorHost.StartAsync(topic);
+        await using var second = await KafkaBridgeHost.StartAsync(topic);
         var rest = published.Except(belowCommitted).ToList();
         await Eventually.HoldsAsync(() => second.Journal.Applied.Count >= rest.Count, "the second host applies the rest");
         Assert.Equal(rest.Count, second.Journal.Applied.Count);
@@ -176,7 +176,7 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
         var published = await topic.PublishAsync(lifecycle);
         var inFlight = published[1];
         TaskCompletionSource hold = null!;
-        var host = await ProcessorHost.StartAsync(topic, journal => hold = journal.HoldAt(inFlight.Event));
+        var host = await KafkaBridgeHost.StartAsync(topic, journal => hold = journal.HoldAt(inFlight.Event));
         await Eventually.HoldsAsync(() => host.Journal.AttemptsAt(inFlight.Event) == 1, "the second event is in flight");
 
         var stopping = host.DisposeAsync().AsTask();
@@ -193,8 +193,8 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
     public async Task Two_hosts_in_one_group_share_the_partitions_and_every_record_is_applied()
     {
         var warmUp = await topic.PublishAsync(Enumerable.Range(1, 10).SelectMany(u => TestEvents.Lifecycle(u)));
-        await using var first = await ProcessorHost.StartAsync(topic);
-        await using var second = await ProcessorHost.StartAsync(topic);
+        await using var first = await KafkaBridgeHost.StartAsync(topic);
+        await using var second = await KafkaBridgeHost.StartAsync(topic);
         await Eventually.HoldsAsync(
             () =>
             {
@@ -226,7 +226,7 @@ public sealed class OrderEventsConsumerTests(KafkaFixture kafka) : IDisposable
     private static HashSet<(Guid OrderId, int Sequence)> Identities(IEnumerable<(IOrderEvent Event, TopicPartitionOffset Position)> records) =>
         records.Select(p => p.Event.Identity()).ToHashSet();
 
-    private static bool Applied(ProcessorHost host, IOrderEvent orderEvent) =>
+    private static bool Applied(KafkaBridgeHost host, IOrderEvent orderEvent) =>
         host.Journal.Applied.Any(e => e.Identity() == orderEvent.Identity());
 
     private bool CommittedEverything(IEnumerable<(IOrderEvent Event, TopicPartitionOffset Position)> published)

@@ -21,7 +21,7 @@ public sealed class PartitionBatchTests(KafkaFixture kafka) : IDisposable
         var barrierUser = backlog.First(p => p.Position.Partition.Value != heldPartition).Event.UserId;
         var firstHeld = backlog.Where(p => p.Event.UserId == heldUser).Min(p => p.Position.Offset.Value);
         TaskCompletionSource release = null!;
-        await using var host = await ProcessorHost.StartAsync(topic, journal => release = journal.HoldCommitsOf(heldUser));
+        await using var host = await KafkaBridgeHost.StartAsync(topic, journal => release = journal.HoldCommitsOf(heldUser));
 
         await Eventually.HoldsAsync(() => host.Journal.HeldBatches == 1, "a batch with the held user's events waits to commit");
         // A record on another partition (a key seen there), applied and committed after the held batch was sent: the
@@ -49,7 +49,7 @@ public sealed class PartitionBatchTests(KafkaFixture kafka) : IDisposable
         var published = await topic.PublishAsync(events);
         var failing = events[9];
 
-        await using var host = await ProcessorHost.StartAsync(topic, journal => journal.FailTimes(failing, 1));
+        await using var host = await KafkaBridgeHost.StartAsync(topic, journal => journal.FailTimes(failing, 1));
         using var metrics = new MeterTotals(host.Services.GetRequiredService<IMeterFactory>());
 
         await Eventually.HoldsAsync(() => host.Journal.Applied.Count == events.Count, "every event is applied");
@@ -70,7 +70,7 @@ public sealed class PartitionBatchTests(KafkaFixture kafka) : IDisposable
         var events = Enumerable.Range(0, 25).SelectMany(_ => TestEvents.Lifecycle(userId)).ToList();
         var published = await topic.PublishAsync(events);
 
-        await using var host = await ProcessorHost.StartAsync(topic, journal => journal.FailCommits(1));
+        await using var host = await KafkaBridgeHost.StartAsync(topic, journal => journal.FailCommits(1));
         using var metrics = new MeterTotals(host.Services.GetRequiredService<IMeterFactory>());
 
         await Eventually.HoldsAsync(() => host.Journal.Applied.Count == events.Count, "every event is applied");
@@ -89,7 +89,7 @@ public sealed class PartitionBatchTests(KafkaFixture kafka) : IDisposable
         var published = await topic.PublishAsync(events);
         var failing = events[21];
 
-        await using var host = await ProcessorHost.StartAsync(topic, journal => journal.FailTimes(failing, int.MaxValue));
+        await using var host = await KafkaBridgeHost.StartAsync(topic, journal => journal.FailTimes(failing, int.MaxValue));
         await Eventually.HoldsAsync(() => host.Log.Count(2503) >= 2, "the failing record is retried on its own");
         Assert.All(events[..21], e => Assert.Contains(host.Journal.Applied, a => a.Identity() == e.Identity()));
         host.Journal.FailTimes(failing, 0);
@@ -107,7 +107,7 @@ public sealed class PartitionBatchTests(KafkaFixture kafka) : IDisposable
     {
         var published = await topic.PublishAsync(TestEvents.Lifecycle(userId: 4));
 
-        await using var host = await ProcessorHost.StartAsync(
+        await using var host = await KafkaBridgeHost.StartAsync(
             topic, configure: settings => settings["Kafka:MaxBatchSize"] = "1");
 
         await Eventually.HoldsAsync(() => host.Journal.Applied.Count == published.Count, "every event is applied");
@@ -117,7 +117,7 @@ public sealed class PartitionBatchTests(KafkaFixture kafka) : IDisposable
 
     public void Dispose() => topic.Dispose();
 
-    private static void AssertAppliedOnceInPartitionOrder(ProcessorHost host, IReadOnlyList<(IOrderEvent Event, Confluent.Kafka.TopicPartitionOffset Position)> published)
+    private static void AssertAppliedOnceInPartitionOrder(KafkaBridgeHost host, IReadOnlyList<(IOrderEvent Event, Confluent.Kafka.TopicPartitionOffset Position)> published)
     {
         Assert.Equal(published.Count, host.Journal.Applied.Count);
         var applied = host.Journal.Applied.ToLookup(e => e.UserId);

@@ -22,7 +22,7 @@ public sealed class PartitionWorkerFaultTests(KafkaFixture kafka) : IDisposable
         var published = await topic.PublishAsync([.. lifecycle, .. behind]);
         var crashing = published[1];
 
-        await using var host = await ProcessorHost.StartAsync(
+        await using var host = await KafkaBridgeHost.StartAsync(
             topic,
             journal => journal.FailAlways(crashing.Event, new InvalidOperationException("A bug in the saga.")),
             settings => settings["Kafka:MaxAttempts"] = "3");

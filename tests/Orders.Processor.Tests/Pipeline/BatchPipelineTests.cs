@@ -59,7 +59,7 @@ public sealed class BatchPipelineTests(PostgresFixture postgres, KafkaFixture ka
         var failing = orders[5][0].OrderId;
         var records = Enumerable.Range(0, 4).SelectMany(step => orders.Select(o => Record(o[step]))).ToList();
         var database = await postgres.CreateDatabaseAsync();
-        await using (var migrate = await ProcessorHost.StartAsync(database, api))
+        await using (var migrate = await FulfilmentHost.StartAsync(database, api))
         {
             // Only migrates the database, so the trigger can be in place before the first record is applied.
         }

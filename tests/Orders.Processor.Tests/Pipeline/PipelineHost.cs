@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,6 +7,7 @@ using Orders.Processor.Fulfilment;
 using Orders.Processor.Kafka;
 using Orders.Processor.OrdersApi;
 using Orders.Processor.Tests.Kafka;
+using Orders.Testing;
 
 namespace Orders.Processor.Tests.Pipeline;
 
@@ -17,15 +17,14 @@ namespace Orders.Processor.Tests.Pipeline;
 /// </summary>
 internal sealed class PipelineHost : IAsyncDisposable
 {
-    private readonly IHost host;
-    private bool stopped;
+    private readonly StartedHost host;
 
-    private PipelineHost(IHost host, string groupId)
+    private PipelineHost(StartedHost host, string groupId, MeterTotals metrics)
     {
         this.host = host;
         GroupId = groupId;
         Log = host.Services.GetRequiredService<CapturedLog>();
-        Metrics = new MeterTotals(host.Services.GetRequiredService<IMeterFactory>());
+        Metrics = metrics;
     }
 
     public string GroupId { get; }
@@ -41,29 +40,13 @@ internal sealed class PipelineHost : IAsyncDisposable
         string connectionString, PipelineTopic topic, string groupId, FakeOrdersApi api, TimeSpan? paymentTimeout = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = ProcessorTestSettings.Fulfilment(connectionString, paymentTimeout);
+        foreach (var (key, value) in ProcessorTestSettings.Kafka(topic.BootstrapServers, topic.Name, groupId, topic.DeadLetterName))
         {
-            ["ConnectionStrings:Orders"] = connectionString,
-            ["Database:MigrateOnStartup"] = "true",
-            ["Fulfilment:PaymentTimeout"] = (paymentTimeout ?? TimeSpan.FromHours(1)).ToString(),
-            ["Fulfilment:ShipmentTimeout"] = TimeSpan.FromHours(1).ToString(),
-            ["OrdersApi:BaseAddress"] = "http://orders-api.test/",
-            ["OrdersApi:Token:DevelopmentSigningKey"] = Orders.SystemHost.DevelopmentTokens.CreateRandom().SigningKey,
-            ["Scheduling:IdleWaitTime"] = "00:00:01",
-            ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-            ["Scheduling:PollInterval"] = "00:00:00.100",
-            ["Scheduling:RetryInterval"] = "00:00:00.500",
-            ["Kafka:BootstrapServers"] = topic.BootstrapServers,
-            ["Kafka:Topic"] = topic.Name,
-            ["Kafka:GroupId"] = groupId,
-            ["Kafka:DeadLetterTopic"] = topic.DeadLetterName,
-            // The mock cluster makes a rejoining member wait about a session timeout, so keep it short.
-            ["Kafka:SessionTimeout"] = "00:00:06",
-            ["Kafka:CommitInterval"] = "00:00:00.100",
-            ["Kafka:RetryInitialDelay"] = "00:00:00.100",
-            ["Kafka:RetryMaxDelay"] = "00:00:00.400",
-            ["Kafka:PartitionBufferSize"] = 50.ToString(CultureInfo.InvariantCulture),
-        });
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         var log = new CapturedLog();
         builder.Logging.AddProvider(log);
@@ -76,24 +59,16 @@ internal sealed class PipelineHost : IAsyncDisposable
         var host = builder.Build();
         // MassTransit keeps its log context in a static; a second host must not inherit one disposed with the first.
         MassTransit.LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<ILoggerFactory>());
-        var pipelineHost = new PipelineHost(host, groupId);
-        await host.StartAsync();
-        return pipelineHost;
+        // Listening from before the start, so the counters miss nothing the host does.
+        var metrics = new MeterTotals(host.Services.GetRequiredService<IMeterFactory>());
+        return new PipelineHost(await StartedHost.StartAsync(host), groupId, metrics);
     }
 
-    public async Task StopAsync()
-    {
-        if (!stopped)
-        {
-            stopped = true;
-            await host.StopAsync();
-        }
-    }
+    public Task StopAsync() => host.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        host.Dispose();
+        await host.DisposeAsync();
         Metrics.Dispose();
     }
 }

@@ -17,7 +17,7 @@ public sealed class TimeoutDeliveryTests(PostgresFixture postgres)
     {
         var api = new FakeOrdersApi { Respond = (_, _) => FakeOrdersApi.Unavailable() };
         var database = await postgres.CreateDatabaseAsync();
-        await using var host = await ProcessorHost.StartAsync(
+        await using var host = await FulfilmentHost.StartAsync(
             database, api, paymentTimeout: PaymentTimeout, configure: s => s["Scheduling:MaxDeliveryAttempts"] = "2");
         using var metrics = new MeterTotals(host.Services.GetRequiredService<IMeterFactory>());
         var orderId = Guid.NewGuid();
@@ -73,8 +73,8 @@ public sealed class TimeoutDeliveryTests(PostgresFixture postgres)
             settings["Scheduling:RetryInterval"] = "00:00:20";
         }
 
-        await using var a = await ProcessorHost.StartAsync(database, apis[0], paymentTimeout: TimeSpan.FromHours(1), configure: Burst);
-        await using var b = await ProcessorHost.StartAsync(database, apis[1], paymentTimeout: TimeSpan.FromHours(1), configure: Burst);
+        await using var a = await FulfilmentHost.StartAsync(database, apis[0], paymentTimeout: TimeSpan.FromHours(1), configure: Burst);
+        await using var b = await FulfilmentHost.StartAsync(database, apis[1], paymentTimeout: TimeSpan.FromHours(1), configure: Burst);
         var orders = Enumerable.Range(0, 24).Select(_ => Guid.NewGuid()).ToList();
         foreach (var orderId in orders)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,19 +6,19 @@ using Microsoft.Extensions.Logging;
 using Orders.Contracts;
 using Orders.Processor.Kafka;
 using Orders.Processor.SagaRepository;
+using Orders.Testing;
 
 namespace Orders.Processor.Tests.Kafka;
 
 /// <summary>
-/// A processor host as Program.cs wires it, but with recording consumers behind the mediator instead of the saga
+/// The Kafka bridge as Program.cs wires it (AddKafkaOrderEvents), but with recording consumers behind the mediator instead of the saga
 /// and the journal's batches instead of the saga's transactions.
 /// </summary>
-public sealed class ProcessorHost : IAsyncDisposable
+public sealed class KafkaBridgeHost : IAsyncDisposable
 {
-    private readonly IHost host;
-    private bool stopped;
+    private readonly StartedHost host;
 
-    private ProcessorHost(IHost host)
+    private KafkaBridgeHost(StartedHost host)
     {
         this.host = host;
         Journal = host.Services.GetRequiredService<EventJournal>();
@@ -32,23 +31,11 @@ public sealed class ProcessorHost : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<ProcessorHost> StartAsync(
+    public static async Task<KafkaBridgeHost> StartAsync(
         TestTopic topic, Action<EventJournal>? prepare = null, Action<IDictionary<string, string?>>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var settings = new Dictionary<string, string?>
-        {
-            ["Kafka:BootstrapServers"] = topic.BootstrapServers,
-            ["Kafka:Topic"] = topic.Name,
-            ["Kafka:GroupId"] = topic.GroupId,
-            ["Kafka:DeadLetterTopic"] = topic.DeadLetterName,
-            // The mock cluster makes a rejoining member wait about a session timeout, so keep it short.
-            ["Kafka:SessionTimeout"] = "00:00:06",
-            ["Kafka:CommitInterval"] = "00:00:00.100",
-            ["Kafka:RetryInitialDelay"] = "00:00:00.100",
-            ["Kafka:RetryMaxDelay"] = "00:00:00.400",
-            ["Kafka:PartitionBufferSize"] = 50.ToString(CultureInfo.InvariantCulture),
-        };
+        var settings = ProcessorTestSettings.Kafka(topic.BootstrapServers, topic.Name, topic.GroupId, topic.DeadLetterName);
         configure?.Invoke(settings);
         builder.Configuration.AddInMemoryCollection(settings);
         var log = new CapturedLog();
@@ -68,22 +55,10 @@ public sealed class ProcessorHost : IAsyncDisposable
 
         var host = builder.Build();
         prepare?.Invoke(host.Services.GetRequiredService<EventJournal>());
-        await host.StartAsync();
-        return new ProcessorHost(host);
+        return new KafkaBridgeHost(await StartedHost.StartAsync(host));
     }
 
-    public async Task StopAsync()
-    {
-        if (!stopped)
-        {
-            stopped = true;
-            await host.StopAsync();
-        }
-    }
+    public Task StopAsync() => host.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        host.Dispose();
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 }

@@ -9,19 +9,19 @@ using Orders.Contracts;
 using Orders.Processor.Data;
 using Orders.Processor.Fulfilment;
 using Orders.Processor.OrdersApi;
+using Orders.Testing;
 
 namespace Orders.Processor.Tests;
 
 /// <summary>
-/// The processor as deployed (AddFulfilment: real saga repository, timeout table, Quartz clock, migrations) on a test
-/// database, with short timeouts, a fast clock, a short retry lease and a fake Orders API.
+/// The fulfilment saga as deployed, without Kafka (AddFulfilment: real saga repository, timeout table, Quartz clock,
+/// migrations) on a test database, with short timeouts, a fast clock, a short retry lease and a fake Orders API.
 /// </summary>
-internal sealed class ProcessorHost : IAsyncDisposable
+internal sealed class FulfilmentHost : IAsyncDisposable
 {
-    private readonly IHost host;
-    private bool stopped;
+    private readonly StartedHost host;
 
-    private ProcessorHost(IHost host, string connectionString)
+    private FulfilmentHost(StartedHost host, string connectionString)
     {
         this.host = host;
         ConnectionString = connectionString;
@@ -33,7 +33,7 @@ internal sealed class ProcessorHost : IAsyncDisposable
 
     public IMediator Mediator => host.Services.GetRequiredService<IMediator>();
 
-    public static async Task<ProcessorHost> StartAsync(
+    public static async Task<FulfilmentHost> StartAsync(
         string connectionString,
         FakeOrdersApi api,
         TimeSpan? paymentTimeout = null,
@@ -41,19 +41,7 @@ internal sealed class ProcessorHost : IAsyncDisposable
         Action<IDictionary<string, string?>>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Orders"] = connectionString,
-            ["Database:MigrateOnStartup"] = "true",
-            ["Fulfilment:PaymentTimeout"] = (paymentTimeout ?? TimeSpan.FromHours(1)).ToString(),
-            ["Fulfilment:ShipmentTimeout"] = (shipmentTimeout ?? TimeSpan.FromHours(1)).ToString(),
-            ["OrdersApi:BaseAddress"] = "http://orders-api.test/",
-            ["OrdersApi:Token:DevelopmentSigningKey"] = Orders.SystemHost.DevelopmentTokens.CreateRandom().SigningKey,
-            ["Scheduling:IdleWaitTime"] = "00:00:01",
-            ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-            ["Scheduling:PollInterval"] = "00:00:00.100",
-            ["Scheduling:RetryInterval"] = "00:00:00.500",
-        };
+        var settings = ProcessorTestSettings.Fulfilment(connectionString, paymentTimeout, shipmentTimeout);
         configure?.Invoke(settings);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
@@ -64,8 +52,7 @@ internal sealed class ProcessorHost : IAsyncDisposable
         // MassTransit keeps its log context in a static; a second host in the same process (a restart, a cluster node)
         // must not inherit the first one's, which is disposed with it.
         MassTransit.LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<ILoggerFactory>());
-        await host.StartAsync();
-        return new ProcessorHost(host, connectionString);
+        return new FulfilmentHost(await StartedHost.StartAsync(host), connectionString);
     }
 
     /// <summary>Exactly what the Kafka bridge does with a decoded record.</summary>
@@ -78,20 +65,9 @@ internal sealed class ProcessorHost : IAsyncDisposable
         return await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.CorrelationId == orderId);
     }
 
-    public async Task StopAsync()
-    {
-        if (!stopped)
-        {
-            stopped = true;
-            await host.StopAsync();
-        }
-    }
+    public Task StopAsync() => host.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        host.Dispose();
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 }
 
 /// <summary>Direct reads of the fulfilment schema, as an operator would run them.</summary>
