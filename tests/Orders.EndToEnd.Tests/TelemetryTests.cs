@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Orders.SystemHost;
 using Orders.Testing;
 using Xunit;
 
@@ -27,6 +29,8 @@ public sealed class TelemetryTests(SystemFixture fixture) : IAsyncDisposable
             }),
         };
         request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Bearer", fixture.System.Tokens.Mint("telemetry-tests", DevelopmentTokens.AllScopes));
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 

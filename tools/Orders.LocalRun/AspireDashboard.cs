@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using Orders.SystemHost;
 
 namespace Orders.LocalRun;
 
@@ -48,7 +49,8 @@ internal sealed class AspireDashboard : IDisposable
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("The Aspire Dashboard did not start.");
+        // Bound to the launcher like the deployables, so a killed launcher leaves no dashboard behind.
+        var process = ChildSpawner.StartBoundToThisProcess(startInfo);
         process.OutputDataReceived += (_, e) => Forward(e.Data);
         process.ErrorDataReceived += (_, e) => Forward(e.Data);
         process.BeginOutputReadLine();

@@ -61,27 +61,20 @@ public sealed class DeployableProcess : IAsyncDisposable
             throw new FileNotFoundException($"{Name} is not built: {assemblyPath} is missing.", assemblyPath);
         }
 
-        // setsid puts the process in a session of its own, so a Ctrl+C in the terminal reaches only the runner,
-        // which then stops the deployables in order instead of all of them at once. setpriv sets the parent-death
-        // signal (prctl PR_SET_PDEATHSIG), which exec keeps, so a runner that is killed takes its children along.
-        var startInfo = new ProcessStartInfo("setsid")
+        var startInfo = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
         };
-        startInfo.ArgumentList.Add("setpriv");
-        startInfo.ArgumentList.Add("--pdeathsig");
-        startInfo.ArgumentList.Add("KILL");
-        startInfo.ArgumentList.Add("dotnet");
         startInfo.ArgumentList.Add(assemblyPath);
         foreach (var (key, value) in environment)
         {
             startInfo.Environment[key] = value;
         }
 
-        var started = ChildSpawner.Start(startInfo);
+        var started = ChildSpawner.StartBoundToThisProcess(startInfo);
         var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         started.EnableRaisingEvents = true;
         started.Exited += (_, _) => exited.TrySetResult(started.ExitCode);
