@@ -87,12 +87,6 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
                 OnOutput = output.Add,
             },
             cancellationToken);
-        // The processor subscribed before any topic existed, and librdkafka only looks for a missing subscribed topic
-        // again after topic.metadata.refresh.interval.ms (5 min): it would sit idle that long. In production the topic
-        // exists before the processor starts, so make it so here and restart the processor.
-        ProcessorLag.CreateTopic(system.Kafka.BootstrapServers);
-        await system.Processor.StopAsync(StopGracePeriod);
-        await system.RestartAsync(system.Processor, cancellationToken);
         starting.Complete("System started");
 
         // The API's connection settings (auto-prepared statements, no reset at checkout), so the ceiling sends the same

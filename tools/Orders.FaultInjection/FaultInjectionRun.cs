@@ -50,8 +50,6 @@ internal static class FaultInjectionRun
             OnOutput = Log,
         });
 
-        // Created before the relay's first record, so every broker holds a replica and leaders can move.
-        system.Kafka.CreateTopic(Topic);
         using var topic = new TopicReader(system.Kafka.BootstrapServers, Topic, partitions: 4);
         var load = new LoadDriver(system, options.Clients, options.Seed);
         using var injector = new FaultInjector(system, options, Topic, load.Figures);

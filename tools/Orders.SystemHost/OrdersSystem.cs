@@ -1,5 +1,4 @@
 using System.Globalization;
-using Confluent.Kafka;
 using Npgsql;
 
 namespace Orders.SystemHost;
@@ -216,25 +215,11 @@ public sealed class OrdersSystem : IAsyncDisposable
     }
 
     /// <summary>
-    /// The stand-in creates a topic on its first use, which would be the relay's first record: until then the
-    /// processor has no partitions to be assigned, and a run would not know when it consumes.
+    /// The stand-in would create the topic on its first use, which would be the relay's first record: until then the
+    /// processor has no partitions to be assigned, and a run would not know when it consumes. Created here, every
+    /// broker of the stand-in holds a replica, so a fault test can move leaders.
     /// </summary>
-    private void CreateTopic()
-    {
-        // A producer's metadata request asks for auto-creation; an admin client's does not.
-        using var producer = new ProducerBuilder<Null, Null>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers })
-            .SetLogHandler((_, _) => { })
-            .Build();
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-        var deadline = DateTime.UtcNow + StartupTimeout;
-        while (admin.GetMetadata(Topic, TimeSpan.FromSeconds(5)).Topics.Single().Partitions.Count == 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The Kafka stand-in did not create {Topic}.");
-            }
-        }
-    }
+    private void CreateTopic() => Kafka.CreateTopic(Topic);
 
     /// <summary>
     /// The stand-in starts empty on every run, while a kept database remembers how far the relay got. Events the

@@ -29,28 +29,6 @@ internal sealed class ProcessorLag : IDisposable
         admin = new DependentAdminClientBuilder(consumer.Handle).Build();
     }
 
-    /// <summary>
-    /// Creates the topic on the Kafka stand-in, which creates a topic on the first metadata request for it, as a
-    /// deployment would have created it before the processor starts.
-    /// </summary>
-    public static void CreateTopic(string bootstrapServers)
-    {
-        using var producer = new ProducerBuilder<Null, Null>(new ProducerConfig { BootstrapServers = bootstrapServers })
-            .SetLogHandler((_, _) => { }).Build();
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            if (admin.GetMetadata(Topic, Timeout).Topics.Single().Partitions.Count > 0)
-            {
-                return;
-            }
-
-            Thread.Sleep(TimeSpan.FromMilliseconds(250));
-        }
-
-        throw new TimeoutException($"Topic {Topic} was not created on the Kafka stand-in.");
-    }
-
     /// <summary>Events published but not yet committed by the processor; 0 before the topic exists.</summary>
     public long Measure()
     {

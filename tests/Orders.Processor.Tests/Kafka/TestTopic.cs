@@ -17,14 +17,7 @@ public sealed class TestTopic : IDisposable
         Name = "order-outbox-" + suffix;
         DeadLetterName = Name + ".dlq";
         GroupId = "orders-processor-" + suffix;
-        // As the connector does: murmur2 over the key, acks from all replicas, records of a key kept in order.
-        producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            Partitioner = Partitioner.Murmur2Random,
-        }).Build();
+        producer = ConnectorProducer.Create(bootstrapServers);
     }
 
     public string BootstrapServers { get; }

@@ -13,14 +13,7 @@ internal sealed class PipelineTopic : IDisposable
         BootstrapServers = bootstrapServers;
         Name = "order-outbox-" + Guid.NewGuid().ToString("N")[..12];
         DeadLetterName = Name + ".dlq";
-        // As the connector does: murmur2 over the key, acks from all replicas, a key's records kept in order.
-        producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            Partitioner = Partitioner.Murmur2Random,
-        }).Build();
+        producer = ConnectorProducer.Create(bootstrapServers);
     }
 
     public string BootstrapServers { get; }
