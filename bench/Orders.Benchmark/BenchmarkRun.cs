@@ -79,9 +79,11 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
                 Configuration = BuildConfiguration,
                 ExtraSettings = new Dictionary<string, string>(options.Settings)
                 {
-                    // Measure what ships: Production hosting defaults, and logs at Warning so the console is not the bottleneck.
-                    ["DOTNET_ENVIRONMENT"] = "Production",
-                    ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                    // Measure what ships: not Development (no development settings files or pages), logs at Warning so
+                    // the console is not the bottleneck. Not "Production" either, which refuses the development signing
+                    // key the benchmark's clients sign their tokens with.
+                    ["DOTNET_ENVIRONMENT"] = "Benchmark",
+                    ["ASPNETCORE_ENVIRONMENT"] = "Benchmark",
                     ["Logging__LogLevel__Default"] = options.Settings.GetValueOrDefault("Logging__LogLevel__Default", "Warning"),
                 },
                 OnOutput = output.Add,
