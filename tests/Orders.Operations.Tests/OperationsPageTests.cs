@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Orders.Operations.Tests;
 
-/// <summary>Issue 12 item 5: the operations page in headless Chromium against the whole running system.</summary>
+/// <summary>The operations page in headless Chromium against the whole running system.</summary>
 [Collection(OperationsDefinition.Name)]
 public sealed class OperationsPageTests(OperationsSystem system) : IClassFixture<OperationsSystem>
 {

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Orders.Operations.Tests;
 
-/// <summary>Issue 12 item 6: <c>Orders.Operations reconcile</c> run as a script would, against the whole running system.</summary>
+/// <summary>The reconcile command (<c>Orders.Operations reconcile</c>) run as a script would, against the whole running system.</summary>
 [Collection(OperationsDefinition.Name)]
 public sealed class ReconcileCommandTests(OperationsSystem system) : IClassFixture<OperationsSystem>
 {

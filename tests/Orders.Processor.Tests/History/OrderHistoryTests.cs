@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Orders.Processor.Tests.History;
 
-/// <summary>Issue 12 item 4: <c>fulfilment.order_history</c> through IMediator on PostgreSQL with the real repository.</summary>
+/// <summary>The per-order history (<c>fulfilment.order_history</c>) through IMediator on PostgreSQL with the real repository.</summary>
 [Collection(PostgresDefinition.Name)]
 public sealed class OrderHistoryTests(PostgresFixture postgres)
 {
