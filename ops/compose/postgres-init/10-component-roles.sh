@@ -5,7 +5,8 @@
 #   orders_processor   owns schema fulfilment (saga, timeouts, Quartz); nothing in public
 #   orders_relay       reads public.outbox; writes only its position, in a schema of its own (orders_relay)
 #   orders_connect     Kafka Connect's JDBC source: reads public.outbox, nothing else
-#   orders_operations  reads the API's tables and fulfilment, repairs fulfilment rows (UPDATE/DELETE)
+#   orders_operations  reads the API's tables and fulfilment, repairs fulfilment rows (a re-driven order's restored
+#                      timeout and a retried dead timeout are inserted; saga rows updated, dead timeouts deleted)
 set -euo pipefail
 
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
@@ -38,7 +39,7 @@ CREATE SCHEMA orders_relay AUTHORIZATION orders_relay;
 
 ALTER DEFAULT PRIVILEGES FOR ROLE orders_api IN SCHEMA public GRANT SELECT ON TABLES TO orders_operations;
 ALTER DEFAULT PRIVILEGES FOR ROLE orders_processor IN SCHEMA fulfilment
-  GRANT SELECT, UPDATE, DELETE ON TABLES TO orders_operations;
+  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO orders_operations;
 
 -- outbox does not exist yet (the API's first migration creates it); when it is created, the publishers get SELECT on
 -- it and on nothing else. Default privileges cannot name one table, so an event trigger does.

@@ -36,8 +36,11 @@ public sealed record SagaRow(
 public sealed record HistoryEntry(
     long Id, string Event, int? Sequence, string? StateBefore, string StateAfter, int? KafkaPartition, long? KafkaOffset, string? TraceId, DateTimeOffset RecordedAt);
 
-/// <summary>One pending timeout; <see cref="LastError"/> is set when its last delivery failed.</summary>
-public sealed record TimeoutEntry(Guid TokenId, string MessageType, DateTimeOffset DueAt, int Attempts, string? LastError);
+/// <summary>
+/// One pending timeout; <see cref="LastError"/> is set when its last delivery failed, and <see cref="Dead"/> when the
+/// processor gave it up after its delivery attempts (<c>fulfilment.dead_timeout</c>).
+/// </summary>
+public sealed record TimeoutEntry(Guid TokenId, string MessageType, DateTimeOffset DueAt, int Attempts, string? LastError, bool Dead);
 
 /// <summary>The dead letters read, or why Kafka could not be read (the rest of the page still shows).</summary>
 public sealed record DeadLetterList(IReadOnlyList<DeadLetter> Letters, string? KafkaError);

@@ -42,7 +42,12 @@ public sealed class OrderTimelineQuery(
             ("id", orderId));
         var timeouts = await OperationsDatabase.ListAsync(
             dataSource,
-            "SELECT token_id, message_type, due_at, attempts, last_error FROM fulfilment.scheduled_timeout WHERE correlation_id = @id ORDER BY due_at",
+            """
+            SELECT token_id, message_type, due_at, attempts, last_error, false FROM fulfilment.scheduled_timeout WHERE correlation_id = @id
+            UNION ALL
+            SELECT token_id, message_type, due_at, attempts, last_error, true FROM fulfilment.dead_timeout WHERE correlation_id = @id
+            ORDER BY 3
+            """,
             ReadTimeout,
             cancellationToken,
             ("id", orderId));
@@ -91,7 +96,7 @@ public sealed class OrderTimelineQuery(
         r.GetBoolean(6), r.IsDBNull(7) ? null : r.GetDecimal(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetFieldValue<DateTimeOffset>(9));
 
     internal static TimeoutEntry ReadTimeout(NpgsqlDataReader r) => new(
-        r.GetGuid(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4));
+        r.GetGuid(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetBoolean(5));
 
     private static string Header(Confluent.Kafka.ConsumeResult<byte[]?, byte[]?> record, string name) =>
         record.Message.Headers is { } headers && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : "";
