@@ -120,6 +120,35 @@ public sealed class OperationsPageTests(OperationsSystem system) : IClassFixture
         Assert.Matches(@"^\d+@\d+$", history[^1][5]);
     }
 
+    [Fact]
+    public async Task Operator_retries_a_dead_payment_deadline_and_the_processor_then_cancels_the_order()
+    {
+        var (id, _) = await system.SubmitAsync(userId: 7004);
+        await system.SagaReachesAsync(id, "AwaitingPayment", 1);
+        // As the processor gives a timeout up after its attempts: out of the pending timeouts into the dead ones.
+        var dead = await system.ListAsync(
+            """
+            WITH given_up AS (DELETE FROM fulfilment.scheduled_timeout WHERE correlation_id = @id RETURNING *)
+            INSERT INTO fulfilment.dead_timeout (token_id, correlation_id, message_type, message, due_at, created_at, attempts, last_error)
+            SELECT token_id, correlation_id, message_type, message, due_at, created_at, 10, 'test: the Orders API answered 500'
+            FROM given_up RETURNING token_id
+            """,
+            r => r.GetGuid(0),
+            ("id", id));
+        Assert.Single(dead);
+        var page = await system.NewPageAsync();
+        await page.GotoAsync($"/orders/{id}");
+        Assert.Contains("dead: given up", (await Rows(page, "#timeouts")).Single()[0]);
+
+        await page.ClickAsync("#timeouts button:has-text('Retry now')");
+
+        await page.Locator("[role=status]", new() { HasTextString = "pending again" }).WaitForAsync();
+        // Due at once: the clock delivers it, the API cancels the unpaid order, and its event moves the saga.
+        await system.SagaReachesAsync(id, "Cancelled", 2);
+        Assert.Empty(await system.ListAsync(
+            "SELECT token_id FROM fulfilment.dead_timeout WHERE correlation_id = @id", r => r.GetGuid(0), ("id", id)));
+    }
+
     private static OrderShipped Shipped(Guid id, long userId, int sequence) => new()
     {
         OrderId = id,
