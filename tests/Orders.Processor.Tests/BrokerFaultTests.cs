@@ -72,11 +72,7 @@ public sealed class BrokerFaultTests(PostgresFixture postgres) : IDisposable
     public void Dispose() => kafka.Dispose();
 
     private static Task<IReadOnlyDictionary<Guid, SagaRow>> WaitForStatesAsync(string database, List<IOrderEvent[]> orders, string state) =>
-        Eventually.HoldsAsync(
-            () => SagaRow.ReadAllAsync(database),
-            rows => orders.All(o => rows.TryGetValue(o[0].OrderId, out var row) && row.State == state),
-            "every order reaches " + state,
-            Deadline);
+        SagaRow.WaitForStateAsync(database, orders.Select(o => o[0].OrderId), state, Deadline);
 
     private List<ConnectorRecord> Step(List<IOrderEvent[]> orders, int step) =>
         [.. orders.Select(o => ConnectorRecord.QueryMode(o[step], ++nextId))];

@@ -87,11 +87,7 @@ public sealed class BatchPipelineTests(PostgresFixture postgres, KafkaFixture ka
     public void Dispose() => topic.Dispose();
 
     private static Task<IReadOnlyDictionary<Guid, SagaRow>> WaitForStatesAsync(string database, List<IOrderEvent[]> orders, string state) =>
-        Eventually.HoldsAsync(
-            () => SagaRow.ReadAllAsync(database),
-            rows => orders.All(o => rows.TryGetValue(o[0].OrderId, out var row) && row.State == state),
-            "every order reaches " + state,
-            Deadline);
+        SagaRow.WaitForStateAsync(database, orders.Select(o => o[0].OrderId), state, Deadline);
 
     private ConnectorRecord Record(IOrderEvent orderEvent) => ConnectorRecord.QueryMode(orderEvent, ++nextId);
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using Orders.Testing;
 
 namespace Orders.Processor.Tests.Pipeline;
 
@@ -33,4 +34,13 @@ internal sealed record SagaRow(
 
         return rows;
     }
+
+    /// <summary>Waits until the saga of every given order is in <paramref name="state"/>, and returns every saga row.</summary>
+    public static Task<IReadOnlyDictionary<Guid, SagaRow>> WaitForStateAsync(
+        string connectionString, IEnumerable<Guid> orderIds, string state, TimeSpan timeout) =>
+        Eventually.HoldsAsync(
+            () => ReadAllAsync(connectionString),
+            rows => orderIds.All(id => rows.TryGetValue(id, out var row) && row.State == state),
+            "every order reaches " + state,
+            timeout);
 }
