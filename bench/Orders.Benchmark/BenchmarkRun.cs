@@ -91,15 +91,18 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
             cancellationToken);
         starting.Complete("System started");
 
-        // The API's connection settings (auto-prepared statements, no reset at checkout), so the ceiling sends the same
-        // SQL the same way and the ratio measures what the API adds.
-        var builder = new NpgsqlConnectionStringBuilder(system.ConnectionString)
+        // The API's login and connection settings (auto-prepared statements, no reset at checkout), so the ceiling sends
+        // the same SQL the same way and the ratio measures what the API adds.
+        await using var ceilingSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(system.Database.Api)
         {
             MaxPoolSize = options.Concurrency + 10,
             MaxAutoPrepare = 32,
             NoResetOnClose = true,
-        };
-        await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        }.ConnectionString);
+
+        // The measurements read every component's tables, the relay's position in its own schema included.
+        await using var dataSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(system.ConnectionString) { SearchPath = "public, orders_relay" }.ConnectionString);
         var memory = new PeakMemory();
         var context = new PhaseContext(options, system, dataSource, new CpuUsage(system), memory, progress);
         using var processorLag = new ProcessorLag(system.Kafka.BootstrapServers);
@@ -124,7 +127,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         var maxOperations = options.Backlog / 2;
         using var apiWriter = new ApiOrderWriter(system, options.Concurrency);
         var api = await MaxRatePhase.RunAsync(context, "API max rate", apiWriter, maxOperations, 100_000_000, cancellationToken);
-        var sqlWriter = new SqlOrderWriter(dataSource);
+        var sqlWriter = new SqlOrderWriter(ceilingSource);
         var ceiling = await MaxRatePhase.RunAsync(context, "SQL ceiling", sqlWriter, maxOperations, 200_000_000, cancellationToken);
         await DrainPhase.TopUpAsync(context, sqlWriter, relayLag, cancellationToken);
 

@@ -4,6 +4,7 @@ using Orders.Api.Http;
 using Orders.Api;
 using Orders.Api.Orders;
 using Orders.ServiceDefaults;
+using Orders.ServiceDefaults.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 // Traces, metrics and logs (OTLP when configured), and the health checks served by MapServiceDefaults.
@@ -26,7 +27,7 @@ app.UseRequestLimits();
 app.MapOrders();
 app.MapServiceDefaults();
 app.MapApiReference();
-app.Run();
+await app.RunOrMigrateAsync(args);
 
 /// <summary>Entry point; public so that tests can host the API with WebApplicationFactory.</summary>
 public partial class Program;

@@ -3,6 +3,7 @@ using Orders.Processor.Backlog;
 using Orders.Processor.Fulfilment;
 using Orders.Processor.Kafka;
 using Orders.ServiceDefaults;
+using Orders.ServiceDefaults.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,7 +22,7 @@ builder.AddFulfilmentBacklog();
 var app = builder.Build();
 // The processor's only HTTP: /health/live, /health/ready and /metrics, for probes and scrapes.
 app.MapServiceDefaults();
-app.Run();
+await app.RunOrMigrateAsync(args);
 
 /// <summary>
 /// Internal, which stops ASP.NET Core from generating a public Program: test projects that reference this and the API

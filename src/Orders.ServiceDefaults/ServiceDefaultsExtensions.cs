@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orders.ServiceDefaults.Health;
+using Orders.ServiceDefaults.Secrets;
 using Orders.ServiceDefaults.Telemetry;
 
 namespace Orders.ServiceDefaults;
@@ -14,11 +15,17 @@ public static class ServiceDefaultsExtensions
     /// Adds OpenTelemetry traces, metrics and logs for <paramref name="serviceName"/> (its own ActivitySource and Meter
     /// carry that name; see <see cref="TelemetryOptions"/> for the OTLP exporter) and the health-check service that
     /// <see cref="MapServiceDefaults"/> exposes. Each deployable's own <c>Add…</c> methods add their checks, tagged
-    /// <see cref="HealthTags.Ready"/>.
+    /// <see cref="HealthTags.Ready"/>. In Production, throws if a database login has no password or any password or
+    /// secret in the configuration is empty or an example value (<c>change-me…</c>).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Environment.IsProduction())
+        {
+            ProductionSecrets.Check(builder.Configuration);
+        }
+
         builder.AddOrdersTelemetry(serviceName);
         builder.Services.AddHealthChecks();
         return builder;

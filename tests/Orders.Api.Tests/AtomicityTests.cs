@@ -19,6 +19,7 @@ public sealed class AtomicityTests(ApiFixture fixture) : ApiTests(fixture)
         await base.InitializeAsync();
         await Database.ExecuteAsync($"""
             CREATE SEQUENCE IF NOT EXISTS fail_once;
+            GRANT USAGE ON SEQUENCE fail_once TO orders_api;
             CREATE OR REPLACE FUNCTION fail_outbox_insert() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 -- nextval is not rolled back, so only the first insert for FailsOnce fails.

@@ -81,7 +81,7 @@ public sealed class AuthenticationTests(ApiFixture fixture) : ApiTests(fixture)
     }
 
     /// <summary>Start-up checks fail before the database is needed, so these APIs are given none.</summary>
-    private const string NoDatabase = "Host=127.0.0.1;Port=1;Database=none;Username=postgres;Timeout=2";
+    private const string NoDatabase = "Host=127.0.0.1;Port=1;Database=none;Username=orders_api;Password=unused-here;Timeout=2";
 
     [Fact]
     public async Task Production_refuses_to_start_with_the_development_key()

@@ -10,6 +10,7 @@ using Orders.Contracts;
 using Orders.Processor.Data;
 using Orders.Processor.Fulfilment;
 using Orders.Processor.OrdersApi;
+using Orders.SystemHost;
 
 namespace Orders.Api.Tests;
 
@@ -20,9 +21,9 @@ namespace Orders.Api.Tests;
 public sealed class FulfilmentAgainstApi : IAsyncDisposable
 {
     private readonly IHost host;
-    private readonly OrdersDatabase database;
+    private readonly CommittedRows database;
 
-    private FulfilmentAgainstApi(IHost host, OrdersDatabase database)
+    private FulfilmentAgainstApi(IHost host, CommittedRows database)
     {
         this.host = host;
         this.database = database;
@@ -38,7 +39,8 @@ public sealed class FulfilmentAgainstApi : IAsyncDisposable
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Orders"] = api.ConnectionString,
+            ["ConnectionStrings:Orders"] = OrdersDatabase.Of(api.ConnectionString).Processor,
+            ["ConnectionStrings:OrdersMigrations"] = OrdersDatabase.Of(api.ConnectionString).Owner,
             ["Database:MigrateOnStartup"] = "true",
             ["Fulfilment:PaymentTimeout"] = TimeSpan.FromHours(1).ToString(),
             ["Fulfilment:ShipmentTimeout"] = TimeSpan.FromHours(1).ToString(),
@@ -53,7 +55,7 @@ public sealed class FulfilmentAgainstApi : IAsyncDisposable
         var host = builder.Build();
         LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<ILoggerFactory>());
         await host.StartAsync();
-        return new FulfilmentAgainstApi(host, new OrdersDatabase(api.ConnectionString));
+        return new FulfilmentAgainstApi(host, new CommittedRows(api.ConnectionString));
     }
 
     /// <summary>Applies the order's outbox row of this sequence, exactly as written, as the Kafka bridge would.</summary>

@@ -6,7 +6,8 @@ using Orders.SystemHost;
 namespace Orders.Api.Tests;
 
 /// <summary>
-/// The API in memory, on the database given by connection string, migrated at start-up, with optional further settings
+/// The API in memory, on the database given by its superuser connection string, logged in as <c>orders_api</c> and
+/// migrated at start-up as <c>orders_owner</c>, with optional further settings
 /// (configuration keys such as <c>RequestLimits:QueueLimit</c>). It trusts tokens of <see cref="Tokens"/>, a development
 /// key of its own; <see cref="CreateApiClient"/> gives a client whose token has the scopes asked for.
 /// </summary>
@@ -30,7 +31,9 @@ public sealed class OrdersApiFactory(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Configuration is the seam: a Testcontainers database would be handed over the same way.
-        builder.UseSetting("ConnectionStrings:Orders", ConnectionString);
+        var logins = OrdersDatabase.Of(ConnectionString);
+        builder.UseSetting("ConnectionStrings:Orders", logins.Api);
+        builder.UseSetting("ConnectionStrings:OrdersMigrations", logins.Owner);
         builder.UseSetting("Database:MigrateOnStartup", migrateOnStartup ? "true" : "false");
         builder.UseSetting("Authentication:DevelopmentSigningKey", Tokens.SigningKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -19,7 +19,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     {
         await using var api = await StartApiAsync(maxConcurrentRequests: 1, queueLimit: 0, retryAfter: "00:00:02");
         using var client = api.CreateApiClient();
-        var database = new OrdersDatabase(api.ConnectionString);
+        var database = new CommittedRows(api.ConnectionString);
         var order = await client.SubmitOrderAsync();
 
         await using (var held = await HoldOnlyPermitAsync(client, database, order))
@@ -47,7 +47,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     {
         await using var api = await StartApiAsync(maxConcurrentRequests: 1, queueLimit: 1, retryAfter: "00:00:01");
         using var client = api.CreateApiClient();
-        var database = new OrdersDatabase(api.ConnectionString);
+        var database = new CommittedRows(api.ConnectionString);
         var order = await client.SubmitOrderAsync();
 
         await using var held = await HoldOnlyPermitAsync(client, database, order);
@@ -77,7 +77,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
         // exactly, so not one request may be refused.
         await using var api = await StartApiAsync(new Dictionary<string, string>());
         var clients = Enumerable.Range(0, 4).Select(n => api.CreateApiClient(clientId: $"burst-{n}")).ToArray();
-        var database = new OrdersDatabase(api.ConnectionString);
+        var database = new CommittedRows(api.ConnectionString);
 
         var responses = await Task.WhenAll(Enumerable.Range(1, 96)
             .Select(userId => clients[userId % 4].PostAsync("/orders", ApiClient.Submission(userId: 1000 + userId))));
@@ -102,7 +102,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
         });
         using var greedy = api.CreateApiClient(clientId: "greedy");
         using var other = api.CreateApiClient(clientId: "other");
-        var database = new OrdersDatabase(api.ConnectionString);
+        var database = new CommittedRows(api.ConnectionString);
         var order = await greedy.SubmitOrderAsync();
 
         await using var held = await HoldOnlyPermitAsync(greedy, database, order);
@@ -153,8 +153,8 @@ public sealed class RequestLimitTests(ApiFixture fixture)
             var served = await normal.SubmitOrderAsync(userId: 780);
             var again = await normal.SubmitOrderAsync(userId: 780);
 
-            Assert.Single(await new OrdersDatabase(api.ConnectionString).OutboxAsync(served.Id));
-            Assert.Single(await new OrdersDatabase(api.ConnectionString).OutboxAsync(again.Id));
+            Assert.Single(await new CommittedRows(api.ConnectionString).OutboxAsync(served.Id));
+            Assert.Single(await new CommittedRows(api.ConnectionString).OutboxAsync(again.Id));
         }
         finally
         {
@@ -192,7 +192,7 @@ public sealed class RequestLimitTests(ApiFixture fixture)
     /// Locks the order's row and sends its payment, which takes the only permit and then waits in its UPDATE for the
     /// lock; returns once PostgreSQL shows that wait.
     /// </summary>
-    private static async Task<HeldPermit> HoldOnlyPermitAsync(ApiClient client, OrdersDatabase database, OrderResponse order)
+    private static async Task<HeldPermit> HoldOnlyPermitAsync(ApiClient client, CommittedRows database, OrderResponse order)
     {
         var connection = await database.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();

@@ -60,5 +60,22 @@ internal sealed class Database(string connectionString) : IAsyncDisposable
         return types;
     }
 
+    /// <summary>The logins of every other session on this database, with whether each is a superuser.</summary>
+    public async Task<IReadOnlyList<(string Login, bool Superuser)>> OtherSessionLoginsAsync()
+    {
+        var logins = new List<(string, bool)>();
+        await using var command = dataSource.CreateCommand("""
+            SELECT DISTINCT a.usename::text, r.rolsuper FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
+            WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.usename <> current_user ORDER BY 1
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            logins.Add((reader.GetString(0), reader.GetBoolean(1)));
+        }
+
+        return logins;
+    }
+
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

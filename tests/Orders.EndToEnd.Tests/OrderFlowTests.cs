@@ -35,6 +35,19 @@ public sealed class OrderFlowTests(SystemFixture fixture) : IAsyncDisposable
         Assert.Equal(["OrderSubmitted", "OrderCancelled"], await database.OutboxTypesAsync(id));
     }
 
+    [Fact]
+    public async Task Every_deployable_is_connected_with_its_own_login_and_none_as_a_superuser_or_the_schema_owner()
+    {
+        var id = await client.RunFullLifecycleAsync(userId: 1003);
+        await WaitForSagasAsync([id], row => row.State == "Completed");
+
+        // The relay may hold no idle connection between polls: the API's and the processor's pools always do.
+        var logins = await database.OtherSessionLoginsAsync();
+        Assert.All(logins, login => Assert.False(login.Superuser, login.Login));
+        Assert.Subset(new HashSet<string> { "orders_api", "orders_processor", "orders_relay" }, logins.Select(l => l.Login).ToHashSet());
+        Assert.Superset(new HashSet<string> { "orders_api", "orders_processor" }, logins.Select(l => l.Login).ToHashSet());
+    }
+
     public async ValueTask DisposeAsync()
     {
         client.Dispose();

@@ -84,7 +84,8 @@ public sealed class PipelineSagaBackend : ISagaBackend, IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Orders"] = connectionString,
+            ["ConnectionStrings:Orders"] = Orders.SystemHost.OrdersDatabase.Of(connectionString).Processor,
+            ["ConnectionStrings:OrdersMigrations"] = Orders.SystemHost.OrdersDatabase.Of(connectionString).Owner,
             ["Database:MigrateOnStartup"] = "true",
             ["OrdersApi:BaseAddress"] = "http://orders-api.scenario/",
             // The fake Orders API takes any token; the client only needs a key to sign one with outside Production.

@@ -96,6 +96,7 @@ internal static class FulfilmentSql
     public static Task<long> FailFirstWriteOfAsync(string database, Guid order) =>
         ScalarAsync(database, $$"""
             CREATE SEQUENCE fulfilment.test_writes;
+            GRANT USAGE ON SEQUENCE fulfilment.test_writes TO orders_processor;
             CREATE FUNCTION fulfilment.test_fail_first_write() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF NEW.correlation_id = '{{order}}' THEN

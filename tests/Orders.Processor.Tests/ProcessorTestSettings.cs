@@ -8,12 +8,15 @@ namespace Orders.Processor.Tests;
 /// </summary>
 internal static class ProcessorTestSettings
 {
+    /// <summary>The saga's settings on the database <paramref name="connectionString"/> (its superuser) names, logged in as the processor.</summary>
     public static Dictionary<string, string?> Fulfilment(
         string connectionString, TimeSpan? paymentTimeout = null, TimeSpan? shipmentTimeout = null)
     {
+        var logins = Orders.SystemHost.OrdersDatabase.Of(connectionString);
         return new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Orders"] = connectionString,
+            ["ConnectionStrings:Orders"] = logins.Processor,
+            ["ConnectionStrings:OrdersMigrations"] = logins.Owner,
             ["Database:MigrateOnStartup"] = "true",
             ["Fulfilment:PaymentTimeout"] = (paymentTimeout ?? TimeSpan.FromHours(1)).ToString(),
             ["Fulfilment:ShipmentTimeout"] = (shipmentTimeout ?? TimeSpan.FromHours(1)).ToString(),

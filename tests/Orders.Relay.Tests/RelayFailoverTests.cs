@@ -107,7 +107,7 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
 
         // What a standby does once it believes the lease expired, e.g. while this relay was cut off from PostgreSQL.
         await ExecuteAsync(database.DataSource, $"""
-            UPDATE outbox_relay_position SET lease_holder = 'elsewhere', lease_epoch = lease_epoch + 1,
+            UPDATE orders_relay.outbox_relay_position SET lease_holder = 'elsewhere', lease_epoch = lease_epoch + 1,
               lease_expires_at = now() + interval '1 hour' WHERE name = '{RelayName}'
             """);
         await Eventually.HoldsAsync(() => relay.Events.Count(LeaseLostEvent) >= 1, "the relay noticed it lost the lease", Timeout);
@@ -121,7 +121,7 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
         Assert.Equal(1, collector.Count);
         Assert.Equal(saved, await database.PositionAsync(RelayName));
 
-        await ExecuteAsync(database.DataSource, $"UPDATE outbox_relay_position SET lease_expires_at = '-infinity' WHERE name = '{RelayName}'");
+        await ExecuteAsync(database.DataSource, $"UPDATE orders_relay.outbox_relay_position SET lease_expires_at = '-infinity' WHERE name = '{RelayName}'");
         await collector.WaitForCountAsync(21, Timeout);
         Assert.Equal(21, collector.Records.Select(r => r.Id).Distinct().Count());
     }
@@ -164,7 +164,9 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
         Path.Combine(AppContext.BaseDirectory, "Orders.Relay.dll"),
         new Dictionary<string, string>
         {
-            ["ConnectionStrings__Orders"] = connectionString,
+            // Not Production, which refuses the test cluster's logins: they have no passwords.
+            ["DOTNET_ENVIRONMENT"] = "Testing",
+            ["ConnectionStrings__Orders"] = Orders.SystemHost.OrdersDatabase.Of(connectionString).Relay,
             ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
             ["Relay__Topic"] = topic,
             ["Relay__Name"] = RelayName,
@@ -176,7 +178,7 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
     private static async Task<long> LeaseEpochAsync(OutboxDatabase database)
     {
         await using var command = database.DataSource.CreateCommand(
-            $"SELECT coalesce(max(lease_epoch), 0) FROM outbox_relay_position WHERE name = '{RelayName}' AND lease_expires_at > now()");
+            $"SELECT coalesce(max(lease_epoch), 0) FROM orders_relay.outbox_relay_position WHERE name = '{RelayName}' AND lease_expires_at > now()");
         try
         {
             return (long)(await command.ExecuteScalarAsync())!;

@@ -33,7 +33,7 @@ public sealed class RelayRecoveryTests(PostgresFixture postgres, KafkaFixture ka
         await using (var blocker = await database.DataSource.OpenConnectionAsync())
         await using (var hold = await blocker.BeginTransactionAsync())
         {
-            await using (var lockTable = new NpgsqlCommand("LOCK TABLE outbox_relay_position IN SHARE MODE", blocker, hold))
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE orders_relay.outbox_relay_position IN SHARE MODE", blocker, hold))
             {
                 await lockTable.ExecuteNonQueryAsync();
             }

@@ -13,9 +13,12 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public PostgresCluster Cluster => cluster ?? throw new InvalidOperationException("The cluster has not started.");
 
-    /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
-    public Task<string> CreateDatabaseAsync() =>
-        Cluster.CreateDatabaseAsync("test_" + Guid.NewGuid().ToString("N")[..16]);
+    /// <summary>
+    /// Creates an empty database with a unique name and the component logins, and returns its connection string as the
+    /// superuser (for the test's own set-up and look-ups); <see cref="OrdersDatabase.Of"/> gives the components' logins.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync() =>
+        (await Cluster.CreateDatabaseAsync("test_" + Guid.NewGuid().ToString("N")[..16])).Admin;
 
     public async Task InitializeAsync() => cluster = await PostgresCluster.StartTemporaryAsync();
 

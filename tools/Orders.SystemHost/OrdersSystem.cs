@@ -20,12 +20,12 @@ public sealed class OrdersSystem : IAsyncDisposable
     private readonly List<DeployableProcess> started = [];
 
     private OrdersSystem(
-        PostgresCluster postgres, KafkaStandIn kafka, string connectionString, Uri apiBaseAddress, DevelopmentTokens tokens)
+        PostgresCluster postgres, KafkaStandIn kafka, OrdersDatabase database, Uri apiBaseAddress, DevelopmentTokens tokens)
     {
         Tokens = tokens;
         Postgres = postgres;
         Kafka = kafka;
-        ConnectionString = connectionString;
+        Database = database;
         ApiBaseAddress = apiBaseAddress;
     }
 
@@ -33,8 +33,11 @@ public sealed class OrdersSystem : IAsyncDisposable
 
     public KafkaStandIn Kafka { get; }
 
-    /// <summary>Connection string of the shared <c>orders</c> database.</summary>
-    public string ConnectionString { get; }
+    /// <summary>The logins of the shared <c>orders</c> database: each deployable runs as its own.</summary>
+    public OrdersDatabase Database { get; }
+
+    /// <summary>The shared <c>orders</c> database as the superuser, which no deployable uses: for look-ups.</summary>
+    public string ConnectionString => Database.Admin;
 
     public Uri ApiBaseAddress { get; }
 
@@ -67,10 +70,10 @@ public sealed class OrdersSystem : IAsyncDisposable
         KafkaStandIn? kafka = null;
         try
         {
-            var connectionString = await postgres.EnsureDatabaseAsync(DatabaseName, cancellationToken);
+            var database = await postgres.EnsureDatabaseAsync(DatabaseName, cancellationToken);
             kafka = KafkaStandIn.Start(options.KafkaBrokers);
             var apiBase = new Uri($"http://127.0.0.1:{options.ApiPort ?? LoopbackPort.Free()}");
-            var system = new OrdersSystem(postgres, kafka, connectionString, apiBase, options.Tokens);
+            var system = new OrdersSystem(postgres, kafka, database, apiBase, options.Tokens);
             try
             {
                 system.CreateProcesses(options);
@@ -134,7 +137,6 @@ public sealed class OrdersSystem : IAsyncDisposable
         {
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["ConnectionStrings__Orders"] = ConnectionString,
             ["Kafka__BootstrapServers"] = Kafka.BootstrapServers,
             ["Database__MigrateOnStartup"] = "true",
         };
@@ -145,6 +147,8 @@ public sealed class OrdersSystem : IAsyncDisposable
 
         var processor = new Dictionary<string, string>(common)
         {
+            ["ConnectionStrings__Orders"] = Database.Processor,
+            ["ConnectionStrings__OrdersMigrations"] = Database.Owner,
             ["OrdersApi__BaseAddress"] = ApiBaseAddress.ToString(),
             ["OrdersApi__Token__DevelopmentSigningKey"] = Tokens.SigningKey,
 
@@ -167,12 +171,18 @@ public sealed class OrdersSystem : IAsyncDisposable
         var api = new Dictionary<string, string>(common)
         {
             ["ASPNETCORE_URLS"] = ApiBaseAddress.ToString(),
+            ["ConnectionStrings__Orders"] = Database.Api,
+            ["ConnectionStrings__OrdersMigrations"] = Database.Owner,
             ["Authentication__DevelopmentSigningKey"] = Tokens.SigningKey,
         };
         ProcessorBaseAddress = new Uri($"http://127.0.0.1:{options.ProcessorPort ?? LoopbackPort.Free()}");
         processor["ASPNETCORE_URLS"] = ProcessorBaseAddress.ToString();
         RelayBaseAddress = new Uri($"http://127.0.0.1:{options.RelayPort ?? LoopbackPort.Free()}");
-        var relay = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = RelayBaseAddress.ToString() };
+        var relay = new Dictionary<string, string>(common)
+        {
+            ["ASPNETCORE_URLS"] = RelayBaseAddress.ToString(),
+            ["ConnectionStrings__Orders"] = Database.Relay,
+        };
 
         Api = Create("api", "Orders.Api", api);
         Processor = Create("processor", "Orders.Processor", processor);
@@ -181,7 +191,11 @@ public sealed class OrdersSystem : IAsyncDisposable
         {
             OperationsBaseAddress = new Uri($"http://127.0.0.1:{options.OperationsPort ?? LoopbackPort.Free()}");
             // The processor's timeouts too: a re-driven order's restored timeout keeps the processor's deadline.
-            var operations = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = OperationsBaseAddress.ToString() };
+            var operations = new Dictionary<string, string>(common)
+            {
+                ["ASPNETCORE_URLS"] = OperationsBaseAddress.ToString(),
+                ["ConnectionStrings__Orders"] = Database.Operations,
+            };
             foreach (var (key, value) in processor.Where(p => p.Key.StartsWith("Fulfilment__", StringComparison.Ordinal)))
             {
                 operations[key] = value;
@@ -231,7 +245,7 @@ public sealed class OrdersSystem : IAsyncDisposable
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "DO $$ BEGIN IF to_regclass('outbox_relay_position') IS NOT NULL THEN DELETE FROM outbox_relay_position; END IF; END $$",
+            "DO $$ BEGIN IF to_regclass('orders_relay.outbox_relay_position') IS NOT NULL THEN DELETE FROM orders_relay.outbox_relay_position; END IF; END $$",
             connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 
 namespace Orders.SystemHost;
@@ -14,6 +15,10 @@ namespace Orders.SystemHost;
 public sealed class PostgresCluster : IAsyncDisposable
 {
     private const string SuperUser = "postgres";
+    private const string RolesScript = "component-roles.sql";
+    private static readonly string[] RoleVariables =
+        ["owner_password", "api_password", "processor_password", "relay_password", "connect_password", "operations_password"];
+    private readonly SemaphoreSlim rolesScriptLock = new(1, 1);
     private readonly string binDirectory;
     private readonly bool ownsDataDirectory;
     private Process? watchdog;
@@ -92,30 +97,40 @@ public sealed class PostgresCluster : IAsyncDisposable
         Database = database,
     }.ConnectionString;
 
-    /// <summary>Creates an empty database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates an empty database with the component logins of ops/database/component-roles.sql, and returns them.
+    /// </summary>
+    public async Task<OrdersDatabase> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return ConnectionStringFor(name);
-    }
-
-    /// <summary>Creates a database unless it exists, and returns its connection string.</summary>
-    public async Task<string> EnsureDatabaseAsync(string name, CancellationToken cancellationToken = default)
-    {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-        exists.Parameters.AddWithValue("name", name);
-        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        return ConnectionStringFor(name);
+        return await GrantComponentRolesAsync(name, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates a database unless it exists, gives it the component logins of ops/database/component-roles.sql, and
+    /// returns them.
+    /// </summary>
+    public async Task<OrdersDatabase> EnsureDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+            exists.Parameters.AddWithValue("name", name);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        return await GrantComponentRolesAsync(name, cancellationToken);
     }
 
     /// <summary>
@@ -146,6 +161,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
+        rolesScriptLock.Dispose();
         if (ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -262,6 +278,58 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         watchdog = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the PostgreSQL watchdog.");
+    }
+
+    /// <summary>
+    /// Runs the roles script with psql, as ops/compose's init does. The cluster trusts loopback logins, so the logins
+    /// get no passwords. One database at a time: the script's ALTER ROLEs would clash across concurrent runs.
+    /// </summary>
+    private async Task<OrdersDatabase> GrantComponentRolesAsync(string database, CancellationToken cancellationToken)
+    {
+        await rolesScriptLock.WaitAsync(cancellationToken);
+        try
+        {
+            var startInfo = new ProcessStartInfo(Path.Combine(binDirectory, "psql"))
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = Path.GetTempPath(),
+            };
+            string[] arguments =
+            [
+                "--quiet", "--no-psqlrc", "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", SuperUser,
+                "-d", database, "-v", "db=" + database, "-f", "-",
+                .. RoleVariables.SelectMany(variable => new[] { "-v", variable + "=" }),
+            ];
+            foreach (var argument in arguments)
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+
+            using var psql = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start psql.");
+            var output = psql.StandardOutput.ReadToEndAsync(cancellationToken);
+            var error = psql.StandardError.ReadToEndAsync(cancellationToken);
+            await using (var script = typeof(PostgresCluster).Assembly.GetManifestResourceStream(RolesScript)
+                ?? throw new InvalidOperationException($"The embedded {RolesScript} is missing."))
+            {
+                await script.CopyToAsync(psql.StandardInput.BaseStream, cancellationToken);
+            }
+
+            psql.StandardInput.Close();
+            await psql.WaitForExitAsync(cancellationToken);
+            if (psql.ExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"{RolesScript} failed on database {database} ({psql.ExitCode}):\n{await output}\n{await error}");
+            }
+
+            return OrdersDatabase.Of(ConnectionStringFor(database));
+        }
+        finally
+        {
+            rolesScriptLock.Release();
+        }
     }
 
     private Task RunAsync(string tool, string[] arguments, CancellationToken cancellationToken, bool throwOnError = true)

@@ -28,7 +28,7 @@ internal static class OperationsDatabase
     public static async Task<long?> RelayPositionAsync(NpgsqlDataSource dataSource, string relayName, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT CASE WHEN to_regclass('public.outbox_relay_position') IS NULL THEN NULL ELSE -2 END");
+            "SELECT CASE WHEN to_regclass('outbox_relay_position') IS NULL THEN NULL ELSE -2 END");
         if (await command.ExecuteScalarAsync(cancellationToken) is DBNull)
         {
             return null;

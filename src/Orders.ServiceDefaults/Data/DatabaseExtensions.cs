@@ -1,16 +1,22 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Orders.ServiceDefaults.Data;
 
 public static class DatabaseExtensions
 {
+    /// <summary>The argument that makes a deployable apply its migrations and exit: <c>dotnet Orders.Api.dll migrate</c>.</summary>
+    public const string MigrateCommand = "migrate";
+
     /// <summary>
-    /// Binds <see cref="DatabaseOptions"/> (section <c>Database</c>) and registers the hosted step that applies
-    /// <typeparamref name="TContext"/>'s pending migrations when <see cref="DatabaseOptions.MigrateOnStartup"/> is on.
-    /// Hosted services start in registration order: call this before registering anything that needs the schema.
+    /// Registers <typeparamref name="TContext"/>'s migrations, applied as <c>ConnectionStrings:OrdersMigrations</c> (the
+    /// schema's owner) by the <see cref="MigrateCommand"/> command, or at start-up when
+    /// <see cref="DatabaseOptions.MigrateOnStartup"/> (section <c>Database</c>) is on. Hosted services start in
+    /// registration order: call this before registering anything that needs the schema.
     /// </summary>
     public static IHostApplicationBuilder AddStartupMigration<TContext>(this IHostApplicationBuilder builder)
         where TContext : DbContext
@@ -18,8 +24,31 @@ public static class DatabaseExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<DatabaseOptions>()
             .Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName));
-        builder.Services.AddHostedService<MigrateOnStartup<TContext>>();
+        builder.Services.AddSingleton<IDatabaseMigration>(services => new DatabaseMigration<TContext>(
+            services,
+            services.GetRequiredService<IConfiguration>().GetConnectionString("OrdersMigrations")
+                ?? throw new InvalidOperationException(
+                    "ConnectionStrings:OrdersMigrations is not set: migrations run as the login that owns the schema " +
+                    "(orders_owner), not as ConnectionStrings:Orders.")));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MigrateOnStartup>());
         return builder;
+    }
+
+    /// <summary>
+    /// Runs the deployable; or, when <paramref name="args"/> start with <see cref="MigrateCommand"/>, applies its
+    /// migrations and returns without serving: the deployment step that runs before the deployable starts.
+    /// </summary>
+    public static async Task RunOrMigrateAsync(this WebApplication app, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.FirstOrDefault() == MigrateCommand)
+        {
+            await MigrateOnStartup.MigrateAllAsync(app.Services.GetServices<IDatabaseMigration>(), CancellationToken.None);
+            return;
+        }
+
+        await app.RunAsync();
     }
 
     /// <summary>The required <c>ConnectionStrings:Orders</c>, the database all three deployables share.</summary>

@@ -6,8 +6,9 @@ public sealed class DatabaseOptions
     public const string SectionName = "Database";
 
     /// <summary>
-    /// Apply pending EF Core migrations at start-up. On in Development (and so in local runs and tests), off by default
-    /// elsewhere, where migrations are a deployment step.
+    /// Apply pending EF Core migrations at start-up, as <c>ConnectionStrings:OrdersMigrations</c> (the schema's owner).
+    /// On in local runs and tests; off by default, where migrations are a deployment step: the deployable's
+    /// <c>migrate</c> command.
     /// </summary>
     public bool MigrateOnStartup { get; set; }
 }

@@ -1,28 +1,30 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Orders.ServiceDefaults.Data;
 
 /// <summary>
-/// Applies pending migrations of <typeparamref name="TContext"/> before the deployable starts its work, when
-/// <see cref="DatabaseOptions"/> say so; traced, so a slow start shows where the time went.
+/// Applies the deployable's migrations before it starts its work, when <see cref="DatabaseOptions.MigrateOnStartup"/>
+/// says so; traced, so a slow start shows where the time went.
 /// </summary>
-internal sealed class MigrateOnStartup<TContext>(IServiceProvider services, IOptions<DatabaseOptions> options) : IHostedService
-    where TContext : DbContext
+internal sealed class MigrateOnStartup(IEnumerable<IDatabaseMigration> migrations, IOptions<DatabaseOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.MigrateOnStartup)
+        if (options.Value.MigrateOnStartup)
         {
-            return;
+            await MigrateAllAsync(migrations, cancellationToken);
         }
-
-        using var activity = MigrationTelemetry.Source.StartActivity("migrate " + typeof(TContext).Name);
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<TContext>().Database.MigrateAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public static async Task MigrateAllAsync(IEnumerable<IDatabaseMigration> migrations, CancellationToken cancellationToken)
+    {
+        foreach (var migration in migrations)
+        {
+            using var activity = MigrationTelemetry.Source.StartActivity("migrate " + migration.Name);
+            await migration.MigrateAsync(cancellationToken);
+        }
+    }
 }

@@ -78,6 +78,23 @@ public sealed partial class ComposeFileTests
         Assert.Contains("KAFKA_CLUSTERS_0_PROPERTIES_SECURITY_PROTOCOL: SASL_PLAINTEXT", Compose, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Only_the_migrate_steps_log_in_as_the_schema_owner_and_the_services_wait_for_them()
+    {
+        Assert.DoesNotContain("MigrateOnStartup", Compose, StringComparison.Ordinal);
+        foreach (var step in new[] { "api-migrate", "processor-migrate" })
+        {
+            Assert.Contains($"  {step}:\n", Compose, StringComparison.Ordinal);
+            Assert.Contains($"      {step}:\n        condition: service_completed_successfully", Compose, StringComparison.Ordinal);
+        }
+
+        // Two mentions of the owner's login, both in the migrate steps' shared settings.
+        var ownerLogins = Regex.Count(Compose, "Username=orders_owner;");
+        Assert.Equal(2, ownerLogins);
+        Assert.True(Compose.IndexOf("Username=orders_owner;", StringComparison.Ordinal) < Compose.IndexOf("\n  api:\n", StringComparison.Ordinal));
+        Assert.Equal(2, Regex.Count(Compose, @"command: \[""migrate""\]"));
+    }
+
     // Keys ending in PASSWORD or password (environment entries, librdkafka's sasl.password), connection strings'
     // Password= and the password="..." of JAAS configs.
     [GeneratedRegex(@"(?:(?<=\s)[\w.]*(?:PASSWORD|password):\s*|Password=|password="")(?<value>[^\s""]+)")]

@@ -58,6 +58,6 @@ public sealed class FulfilmentPipelineFixture : IAsyncLifetime
     private async Task<PipelineSagaBackend> StartPipelineAsync(bool batched)
     {
         var database = await (await cluster.Value).CreateDatabaseAsync("scenarios_" + (batched ? "batched" : "single"));
-        return await PipelineSagaBackend.StartAsync(database, kafka.Value.BootstrapServers, batched, NewClock());
+        return await PipelineSagaBackend.StartAsync(database.Admin, kafka.Value.BootstrapServers, batched, NewClock());
     }
 }

@@ -210,7 +210,7 @@ public sealed class FulfilmentTimeoutTests(PostgresFixture postgres)
         var orderId = Guid.NewGuid();
         var token = Guid.NewGuid();
         await using (var db = new FulfilmentDbContext(new DbContextOptionsBuilder<FulfilmentDbContext>()
-            .UseNpgsql(database, n => n.MigrationsHistoryTable(FulfilmentDbContext.MigrationsHistoryTable, FulfilmentDbContext.Schema))
+            .UseNpgsql(Orders.SystemHost.OrdersDatabase.Of(database).Owner, n => n.MigrationsHistoryTable(FulfilmentDbContext.MigrationsHistoryTable, FulfilmentDbContext.Schema))
             .UseSnakeCaseNamingConvention()
             .Options))
         {

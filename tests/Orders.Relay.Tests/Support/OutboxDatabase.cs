@@ -8,7 +8,10 @@ using Orders.Testing;
 
 namespace Orders.Relay.Tests.Support;
 
-/// <summary>A fresh database with the API's schema (its own EF migrations), and ways to write outbox rows into it.</summary>
+/// <summary>
+/// A fresh database with the API's schema (its own EF migrations, applied as the schema's owner, as deployed), and
+/// ways to write outbox rows into it.
+/// </summary>
 internal sealed class OutboxDatabase : IAsyncDisposable
 {
     private OutboxDatabase(string connectionString)
@@ -24,14 +27,14 @@ internal sealed class OutboxDatabase : IAsyncDisposable
     public static async Task<OutboxDatabase> CreateAsync(PostgresFixture postgres)
     {
         var database = new OutboxDatabase(await postgres.CreateDatabaseAsync());
-        await using var context = database.CreateContext();
+        await using var context = database.CreateContext(Orders.SystemHost.OrdersDatabase.Of(database.ConnectionString).Owner);
         await context.Database.MigrateAsync();
         return database;
     }
 
-    /// <summary>The API's DbContext, configured as <c>AddOrdersDatabase</c> configures it.</summary>
-    public OrdersDbContext CreateContext() => new(new DbContextOptionsBuilder<OrdersDbContext>()
-        .UseNpgsql(ConnectionString, npgsql => npgsql.MigrationsHistoryTable(OrdersDbContext.MigrationsHistoryTable))
+    /// <summary>The API's DbContext, configured as <c>AddOrdersDatabase</c> configures it, as the superuser or <paramref name="login"/>.</summary>
+    public OrdersDbContext CreateContext(string? login = null) => new(new DbContextOptionsBuilder<OrdersDbContext>()
+        .UseNpgsql(login ?? ConnectionString, npgsql => npgsql.MigrationsHistoryTable(OrdersDbContext.MigrationsHistoryTable))
         .UseSnakeCaseNamingConvention()
         .Options);
 
@@ -94,7 +97,7 @@ internal sealed class OutboxDatabase : IAsyncDisposable
     public async Task<long?> PositionAsync(string relayName)
     {
         await using var command = DataSource.CreateCommand(
-            "SELECT position FROM outbox_relay_position WHERE name = $1");
+            "SELECT position FROM orders_relay.outbox_relay_position WHERE name = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = relayName });
         try
         {

@@ -8,7 +8,10 @@ using Orders.Relay.Publishing;
 
 namespace Orders.Relay.Tests.Support;
 
-/// <summary>The relay as deployed (the same Add… calls as Program.cs), hosted in the test process.</summary>
+/// <summary>
+/// The relay as deployed (the same Add… calls as Program.cs, the <c>orders_relay</c> login of the database whose
+/// superuser connection string it is given), hosted in the test process.
+/// </summary>
 internal sealed class RelayHost : IAsyncDisposable
 {
     private readonly IHost host;
@@ -33,7 +36,7 @@ internal sealed class RelayHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Orders"] = connectionString,
+            ["ConnectionStrings:Orders"] = Orders.SystemHost.OrdersDatabase.Of(connectionString).Relay,
             ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Relay:Topic"] = topic,
             ["Relay:Name"] = name,

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Orders.Api.Tests;
 
 /// <summary>Reads the API's tables with plain SQL, so tests check what was committed, not what EF believes.</summary>
-public sealed class OrdersDatabase(string connectionString)
+public sealed class CommittedRows(string connectionString)
 {
     public async Task<OrderRow?> OrderAsync(Guid id)
     {
