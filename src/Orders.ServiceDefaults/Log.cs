@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(9001, LogLevel.Debug, "Kafka health-check client error {Code}: {Reason}")]
     public static partial void KafkaHealthCheckClientError(ILogger logger, ErrorCode code, string reason);
+
+    [LoggerMessage(9010, LogLevel.Warning, "Migrating {Migration} failed (attempt {Attempt}); PostgreSQL may be starting or restarting, retrying in {Delay}")]
+    public static partial void MigrationRetrying(ILogger logger, Exception exception, string migration, int attempt, TimeSpan delay);
 }

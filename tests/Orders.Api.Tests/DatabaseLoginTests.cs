@@ -36,6 +36,35 @@ public sealed class DatabaseLoginTests(ApiFixture fixture) : ApiTests(fixture)
     public async Task The_migrate_command_applies_the_migrations_as_the_owner_and_exits_without_serving()
     {
         var database = OrdersDatabase.Of(await Fixture.Postgres.CreateDatabaseAsync());
+
+        var (exitCode, output) = await MigrateAsync(database.Api, database.Owner);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal(
+            ["__orders_migrations:orders_owner", "idempotency_keys:orders_owner", "orders:orders_owner", "outbox:orders_owner"],
+            await TableOwnersAsync(database));
+    }
+
+    [Fact]
+    public async Task The_migrate_command_waits_for_a_database_that_cannot_be_reached_yet()
+    {
+        var database = OrdersDatabase.Of(await Fixture.Postgres.CreateDatabaseAsync());
+        await using var notYetUp = new TcpForwarder(new NpgsqlConnectionStringBuilder(database.Owner).Port);
+        var owner = new NpgsqlConnectionStringBuilder(database.Owner) { Port = notYetUp.Port }.ConnectionString;
+
+        var migrating = MigrateAsync(database.Api, owner);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        notYetUp.Start();
+        var (exitCode, output) = await migrating;
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("retrying in", output, StringComparison.Ordinal);
+        Assert.Equal(4, (await TableOwnersAsync(database)).Count);
+    }
+
+    /// <summary>Runs <c>dotnet Orders.Api.dll migrate</c> as a deployment step would, and returns its exit code and output.</summary>
+    private static async Task<(int ExitCode, string Output)> MigrateAsync(string login, string ownerLogin)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Orders.Api.dll"), "migrate" })
         {
@@ -43,23 +72,19 @@ public sealed class DatabaseLoginTests(ApiFixture fixture) : ApiTests(fixture)
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__Orders"] = database.Api;
-        start.Environment["ConnectionStrings__OrdersMigrations"] = database.Owner;
+        start.Environment["ConnectionStrings__Orders"] = login;
+        start.Environment["ConnectionStrings__OrdersMigrations"] = ownerLogin;
         start.Environment["Authentication__DevelopmentSigningKey"] = DevelopmentTokens.CreateRandom().SigningKey;
         using var migrate = Process.Start(start)!;
         var output = migrate.StandardOutput.ReadToEndAsync();
         var error = migrate.StandardError.ReadToEndAsync();
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await migrate.WaitForExitAsync(limit.Token);
-
-        Assert.True(migrate.ExitCode == 0, await output + await error);
-        var owners = await QueryAsync<string>(
-            database.Admin,
-            "SELECT tablename || ':' || tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
-        Assert.Equal(
-            ["__orders_migrations:orders_owner", "idempotency_keys:orders_owner", "orders:orders_owner", "outbox:orders_owner"],
-            owners);
+        return (migrate.ExitCode, await output + await error);
     }
+
+    private static Task<List<string>> TableOwnersAsync(OrdersDatabase database) => QueryAsync<string>(
+        database.Admin, "SELECT tablename || ':' || tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
 
     [Theory]
     [InlineData("ConnectionStrings:Orders", "Host=db;Database=orders;Username=orders_api;Password=change-me-api", "ConnectionStrings:Orders")]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Orders.ServiceDefaults.Data;
 
@@ -36,7 +37,8 @@ public static class DatabaseExtensions
 
     /// <summary>
     /// Runs the deployable; or, when <paramref name="args"/> start with <see cref="MigrateCommand"/>, applies its
-    /// migrations and returns without serving: the deployment step that runs before the deployable starts.
+    /// migrations and returns without serving: the deployment step that runs before the deployable starts. Both wait up to
+    /// a minute for a PostgreSQL that cannot be reached yet.
     /// </summary>
     public static async Task RunOrMigrateAsync(this WebApplication app, string[] args)
     {
@@ -44,7 +46,10 @@ public static class DatabaseExtensions
         ArgumentNullException.ThrowIfNull(args);
         if (args.FirstOrDefault() == MigrateCommand)
         {
-            await MigrateOnStartup.MigrateAllAsync(app.Services.GetServices<IDatabaseMigration>(), CancellationToken.None);
+            await MigrateOnStartup.MigrateAllAsync(
+                app.Services.GetServices<IDatabaseMigration>(),
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<MigrateOnStartup>(),
+                CancellationToken.None);
             return;
         }
 
