@@ -24,7 +24,7 @@ internal static class SteadyPhase
         await using var monitor = new LagMonitor(relayLag, processorLag, tracker);
         await using var profile = new WaitProfile(context.DataSource);
         var load = new OpenLoopLoad(writer, options.Workload, tracker);
-        tracker.Start();
+        await tracker.StartAsync(cancellationToken);
         monitor.Start();
         profile.Start();
         var cpuBefore = context.Cpu.Read();
@@ -64,6 +64,9 @@ internal static class SteadyPhase
             EndToEndObserved = tracker.Observed.Summarize(),
             EndToEndOvertaken = tracker.Overtaken,
             EndToEndNotApplied = tracker.Outstanding,
+            ProcessorCpuMsPerEvent = cost.Cores.TryGetValue("processor", out var processorCores) && tracker.Expected > 0
+                ? Math.Round(processorCores * loadSeconds * 1000 / tracker.Expected, 3)
+                : null,
             MaxRelayLagRows = samples.Select(s => s.RelayRows).DefaultIfEmpty().Max(),
             MaxProcessorLagEvents = samples.Select(s => s.ProcessorEvents).DefaultIfEmpty().Max(),
             RelayZeroAfterSeconds = ZeroAfter(s => s.RelayRows),
