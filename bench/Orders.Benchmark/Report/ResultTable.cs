@@ -27,6 +27,7 @@ internal static class ResultTable
         figures.AddRow("Steady: max relay lag / processor lag", $"{s.MaxRelayLagRows:N0} rows / {s.MaxProcessorLagEvents:N0} events");
         figures.AddRow("After load: relay / committed offsets / saga at zero", $"{Seconds(s.RelayZeroAfterSeconds)} / {Seconds(s.ProcessorZeroAfterSeconds)} / {Seconds(s.SagaCaughtUpAfterSeconds)}");
         figures.AddRow("Steady: processor CPU per event", s.ProcessorCpuMsPerEvent is { } cpu ? $"{cpu:0.000} ms" : "unknown");
+        figures.AddRow("Idle after the steady load: cores", string.Join(", ", s.IdleCores.Select(c => $"{c.Key} {c.Value:0.000}")));
         figures.AddRow("Relay drain", Drain(r.RelayDrain, "rows"));
         figures.AddRow("Processor drain", Drain(r.ProcessorDrain, "events"));
         foreach (var burst in r.DeadlineBursts)

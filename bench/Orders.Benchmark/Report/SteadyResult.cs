@@ -51,5 +51,8 @@ internal sealed record SteadyResult
     /// <summary>Until every acknowledged change was seen applied in the saga table.</summary>
     public required double? SagaCaughtUpAfterSeconds { get; init; }
 
+    /// <summary>Cores per process over a few seconds with no load, once everything had caught up.</summary>
+    public required IReadOnlyDictionary<string, double> IdleCores { get; init; }
+
     public required IReadOnlyList<LagSample> Lag { get; init; }
 }
