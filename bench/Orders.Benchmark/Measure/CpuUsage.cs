@@ -45,7 +45,7 @@ internal sealed class CpuUsage(OrdersSystem system)
     public static IReadOnlyDictionary<string, double> Cores(
         IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after, TimeSpan elapsed) =>
         after.Where(a => before.ContainsKey(a.Key))
-            .ToDictionary(a => a.Key, a => Math.Round((a.Value - before[a.Key]) / elapsed.TotalSeconds, 2));
+            .ToDictionary(a => a.Key, a => Math.Round((a.Value - before[a.Key]) / elapsed.TotalSeconds, 3));
 
     private int? PostmasterId()
     {

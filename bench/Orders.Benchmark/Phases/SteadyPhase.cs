@@ -12,6 +12,8 @@ namespace Orders.Benchmark.Phases;
 /// </summary>
 internal static class SteadyPhase
 {
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(10);
+
     public sealed record Outcome(SteadyResult Result, PhaseCost Cost, IReadOnlyList<NamedHistogram> Histograms);
 
     public static async Task<Outcome> RunAsync(
@@ -24,7 +26,7 @@ internal static class SteadyPhase
         await using var monitor = new LagMonitor(relayLag, processorLag, tracker);
         await using var profile = new WaitProfile(context.DataSource);
         var load = new OpenLoopLoad(writer, options.Workload, tracker);
-        tracker.Start();
+        await tracker.StartAsync(cancellationToken);
         monitor.Start();
         profile.Start();
         var cpuBefore = context.Cpu.Read();
@@ -46,6 +48,11 @@ internal static class SteadyPhase
 
         var catchUp = context.Progress.AddTask("Catch up after load", maxValue: 1).IsIndeterminate();
         await monitor.WaitUntilAsync(s => s.RelayRows == 0 && s.ProcessorEvents == 0 && s.SagaOutstanding == 0, options.CatchUpDeadline, cancellationToken);
+        // What the deployables spend with nothing to do (fetches, polls, timers): at a low rate it is part of each
+        // event's CPU above, so it is reported apart.
+        var cpuIdleBefore = context.Cpu.Read();
+        await Task.Delay(IdleWindow, cancellationToken);
+        var idleCores = CpuUsage.Cores(cpuIdleBefore, context.Cpu.Read(), IdleWindow);
         var samples = monitor.Samples;
         double? ZeroAfter(Func<LagSample, long> value) =>
             samples.FirstOrDefault(s => s.Seconds >= loadEnded && value(s) == 0) is { } zero ? Math.Round(zero.Seconds - loadEnded, 3) : null;
@@ -64,12 +71,16 @@ internal static class SteadyPhase
             EndToEndObserved = tracker.Observed.Summarize(),
             EndToEndOvertaken = tracker.Overtaken,
             EndToEndNotApplied = tracker.Outstanding,
+            ProcessorCpuMsPerEvent = cost.Cores.TryGetValue("processor", out var processorCores) && tracker.Expected > 0
+                ? Math.Round(processorCores * loadSeconds * 1000 / tracker.Expected, 3)
+                : null,
             MaxRelayLagRows = samples.Select(s => s.RelayRows).DefaultIfEmpty().Max(),
             MaxProcessorLagEvents = samples.Select(s => s.ProcessorEvents).DefaultIfEmpty().Max(),
             RelayZeroAfterSeconds = ZeroAfter(s => s.RelayRows),
             ProcessorZeroAfterSeconds = ZeroAfter(s => s.ProcessorEvents),
             SagaCaughtUpAfterSeconds = ZeroAfter(s => s.SagaOutstanding),
             Lag = samples,
+            IdleCores = idleCores,
         };
         catchUp.Complete($"Caught up: relay {ProgressTasks.Seconds(result.RelayZeroAfterSeconds)}, saga {ProgressTasks.Seconds(result.SagaCaughtUpAfterSeconds)}, committed offsets {ProgressTasks.Seconds(result.ProcessorZeroAfterSeconds)} after the load");
         NamedHistogram[] histograms =

@@ -22,7 +22,7 @@ internal static class WarmUpPhase
             AnsiConsole.MarkupLine($"[yellow]Warm up: {load.FailedOrders} orders failed at the API: {Markup.Escape(reasons)}[/]");
         }
 
-        tracker.Start();
+        await tracker.StartAsync(cancellationToken);
         var deadline = Stopwatch.GetTimestamp() + (long)(options.CatchUpDeadline.TotalSeconds * Stopwatch.Frequency);
         while (tracker.Outstanding > 0 && Stopwatch.GetTimestamp() < deadline)
         {

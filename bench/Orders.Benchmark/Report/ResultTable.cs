@@ -13,7 +13,7 @@ internal static class ResultTable
         var latency = new Table().Title($"Latency (ms), {Markup.Escape(r.Workload)} workload").AddColumns("", "count", "p50", "p90", "p99", "p99.9", "max");
         Row(latency, $"API, steady {s.AchievedOrdersPerSecond:N0} orders/s ({s.RequestsPerSecond:N0} req/s), open loop", s.Api);
         Row(latency, "End to end, 201 to saga updated_at", s.EndToEndCommitted);
-        Row(latency, "End to end, 201 to seen in saga table", s.EndToEndObserved);
+        Row(latency, "End to end, 201 to saga commit notification", s.EndToEndObserved);
         Row(latency, $"API, max rate, {r.Api.Concurrency} clients", r.Api.Latency);
         Row(latency, $"SQL ceiling, {r.Ceiling.Concurrency} clients", r.Ceiling.Latency);
         AnsiConsole.Write(latency);
@@ -26,6 +26,8 @@ internal static class ResultTable
         figures.AddRow("API failures, steady / max rate", $"{Failures(s.FailureReasons)} / {Failures(r.ApiFailureReasons)}");
         figures.AddRow("Steady: max relay lag / processor lag", $"{s.MaxRelayLagRows:N0} rows / {s.MaxProcessorLagEvents:N0} events");
         figures.AddRow("After load: relay / committed offsets / saga at zero", $"{Seconds(s.RelayZeroAfterSeconds)} / {Seconds(s.ProcessorZeroAfterSeconds)} / {Seconds(s.SagaCaughtUpAfterSeconds)}");
+        figures.AddRow("Steady: processor CPU per event", s.ProcessorCpuMsPerEvent is { } cpu ? $"{cpu:0.000} ms" : "unknown");
+        figures.AddRow("Idle after the steady load: cores", string.Join(", ", s.IdleCores.Select(c => $"{c.Key} {c.Value:0.000}")));
         figures.AddRow("Relay drain", Drain(r.RelayDrain, "rows"));
         figures.AddRow("Processor drain", Drain(r.ProcessorDrain, "events"));
         foreach (var burst in r.DeadlineBursts)

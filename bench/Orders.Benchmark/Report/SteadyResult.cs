@@ -28,12 +28,15 @@ internal sealed record SteadyResult
     /// <summary>201/200 received to saga row updated (its updated_at); reads low by the saga's commit time.</summary>
     public required LatencySummary EndToEndCommitted { get; init; }
 
-    /// <summary>201/200 received to first seen in the saga table by polling; reads high by up to one poll.</summary>
+    /// <summary>201/200 received to the saga's commit notification; reads high by the notification's delivery.</summary>
     public required LatencySummary EndToEndObserved { get; init; }
 
     public required long EndToEndOvertaken { get; init; }
 
     public required long EndToEndNotApplied { get; init; }
+
+    /// <summary>The processor's CPU time during the load over the changes the API acknowledged in it.</summary>
+    public required double? ProcessorCpuMsPerEvent { get; init; }
 
     public required long MaxRelayLagRows { get; init; }
 
@@ -47,6 +50,9 @@ internal sealed record SteadyResult
 
     /// <summary>Until every acknowledged change was seen applied in the saga table.</summary>
     public required double? SagaCaughtUpAfterSeconds { get; init; }
+
+    /// <summary>Cores per process over a few seconds with no load, once everything had caught up.</summary>
+    public required IReadOnlyDictionary<string, double> IdleCores { get; init; }
 
     public required IReadOnlyList<LagSample> Lag { get; init; }
 }

@@ -54,7 +54,7 @@ internal static class Targets
         new(name, target, format(value), met, note);
 
     private static string EndToEndNote(SteadyResult s) =>
-        $"observed by polling (upper bound), {s.EndToEndObserved.Count:N0} changes applied, {s.EndToEndNotApplied:N0} not applied by the end" +
+        $"observed at the commit notification (upper bound), {s.EndToEndObserved.Count:N0} changes applied, {s.EndToEndNotApplied:N0} not applied by the end" +
         (s.FailedOrders > 0 ? $"; the API refused or failed {s.FailedOrders:N0} of {s.Orders:N0} orders (see failure reasons)" : "");
 
     private static string Ms(double value) => $"{value:0.0} ms";

@@ -14,6 +14,11 @@ namespace Orders.Processor.SagaRepository;
 internal sealed class SagaBatch<TSaga>(DbContext dbContext, DbTransaction transaction)
     where TSaga : class, ISaga
 {
+    // Compiled once: every batch, one record or hundreds, starts with this read, and EF would otherwise rebuild and
+    // look up its query each time.
+    private static readonly Func<DbContext, Guid[], IAsyncEnumerable<TSaga>> ReadSagas = EF.CompileAsyncQuery(
+        (DbContext db, Guid[] ids) => db.Set<TSaga>().Where(s => ids.Contains(s.CorrelationId)));
+
     // A tracked row per correlation id read or added in this batch; null means no row exists.
     private readonly Dictionary<Guid, TSaga?> sagas = [];
 
@@ -28,13 +33,15 @@ internal sealed class SagaBatch<TSaga>(DbContext dbContext, DbTransaction transa
 
     public async Task PreloadAsync(IReadOnlyCollection<Guid> correlationIds, CancellationToken cancellationToken)
     {
-        var ids = correlationIds.Distinct().ToList();
-        var found = await DbContext.Set<TSaga>()
-            .Where(s => ids.Contains(s.CorrelationId))
-            .ToDictionaryAsync(s => s.CorrelationId, cancellationToken);
+        var ids = correlationIds.Distinct().ToArray();
         foreach (var id in ids)
         {
-            sagas[id] = found.GetValueOrDefault(id);
+            sagas[id] = null;
+        }
+
+        await foreach (var saga in ReadSagas(DbContext, ids).WithCancellation(cancellationToken))
+        {
+            sagas[saga.CorrelationId] = saga;
         }
     }
 
