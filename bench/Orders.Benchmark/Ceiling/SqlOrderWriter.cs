@@ -11,8 +11,8 @@ namespace Orders.Benchmark.Ceiling;
 /// The ceiling: the statements the API sends to PostgreSQL for each step, with the same columns, parameter types,
 /// payloads and transaction shape, sent straight from Npgsql (the text of src/Orders.Api/Data/OrderStatements.cs). A
 /// submission is one batch of the <c>orders</c> and <c>outbox</c> inserts in PostgreSQL's implicit transaction; a change
-/// reads the order (EF's query) and then, on the same connection, sends one statement that updates the order
-/// conditionally on the sequence read and inserts the outbox row from the updated row.
+/// reads the order and then, on the same connection, sends one statement that updates the order conditionally on the
+/// sequence read and inserts the outbox row from the updated row.
 /// </summary>
 internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
 {
@@ -38,10 +38,9 @@ internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
         """;
 
     private const string SelectOrder = """
-        SELECT o.id, o.cancellation_reason, o.cancelled_at, o.carrier, o.created_at, o.currency, o.delivered_at, o.lines,
-            o.paid_amount, o.paid_at, o.payment_reference, o.sequence, o.shipped_at, o.status, o.total, o.tracking_number,
-            o.updated_at, o.user_id
-        FROM orders AS o WHERE o.id = $1 LIMIT 1
+        SELECT id, user_id, currency, lines, total, status, sequence, created_at, updated_at, paid_amount,
+            payment_reference, paid_at, carrier, tracking_number, shipped_at, delivered_at, cancellation_reason, cancelled_at
+        FROM orders WHERE id = $1
         """;
 
     private static readonly OrderLine[] Lines =
@@ -111,9 +110,9 @@ internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
             }
 
             row = new Row(
-                TextAt(reader, 1), TimeAt(reader, 2), TextAt(reader, 3), TimeAt(reader, 6),
-                reader.IsDBNull(8) ? null : reader.GetDecimal(8), TimeAt(reader, 9), TextAt(reader, 10), TimeAt(reader, 12),
-                TextAt(reader, 15));
+                TextAt(reader, 16), TimeAt(reader, 17), TextAt(reader, 12), TimeAt(reader, 15),
+                reader.IsDBNull(9) ? null : reader.GetDecimal(9), TimeAt(reader, 11), TextAt(reader, 10), TimeAt(reader, 14),
+                TextAt(reader, 13));
         }
 
         var now = Now();

@@ -9,13 +9,19 @@ using Orders.Contracts;
 namespace Orders.Api.Data;
 
 /// <summary>
-/// The SQL of the two writes, sent straight from Npgsql: each is one round trip in PostgreSQL's implicit transaction,
-/// so it commits whole or not at all and leaves no session idle in transaction. The columns are those of
-/// <see cref="OrdersDbContext"/>'s model (Data/Configurations); bench/Orders.Benchmark/Ceiling/SqlOrderWriter.cs sends
-/// the same text as the SQL ceiling, so change both together.
+/// The SQL of a change's read and of the two writes, sent straight from Npgsql: each write is one round trip in
+/// PostgreSQL's implicit transaction, so it commits whole or not at all and leaves no session idle in transaction. The
+/// columns are those of <see cref="OrdersDbContext"/>'s model (Data/Configurations);
+/// bench/Orders.Benchmark/Ceiling/SqlOrderWriter.cs sends the same text as the SQL ceiling, so change both together.
 /// </summary>
 internal static class OrderStatements
 {
+    public const string SelectOrder = """
+        SELECT id, user_id, currency, lines, total, status, sequence, created_at, updated_at, paid_amount,
+            payment_reference, paid_at, carrier, tracking_number, shipped_at, delivered_at, cancellation_reason, cancelled_at
+        FROM orders WHERE id = $1
+        """;
+
     public const string InsertOrder = """
         INSERT INTO orders (id, user_id, currency, lines, total, status, sequence, created_at, updated_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -57,6 +63,39 @@ internal static class OrderStatements
         INSERT INTO outbox (user_id, aggregate_id, type, payload, created_at, traceparent)
         SELECT $15, id, $16, $17, $18, $19 FROM changed
         """;
+
+    /// <summary>The order <paramref name="id"/> as stored, or null if there is none.</summary>
+    public static async Task<Order?> ReadAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(SelectOrder, connection) { Parameters = { Uuid(id) } };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new Order
+        {
+            Id = reader.GetGuid(0),
+            UserId = reader.GetInt64(1),
+            Currency = reader.GetString(2),
+            Lines = JsonSerializer.Deserialize<List<OrderLine>>(reader.GetString(3), OrderEventTypes.JsonOptions) ?? [],
+            Total = reader.GetDecimal(4),
+            Status = Enum.Parse<OrderStatus>(reader.GetString(5)),
+            Sequence = reader.GetInt32(6),
+            CreatedAt = reader.GetFieldValue<DateTimeOffset>(7),
+            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(8),
+            PaidAmount = reader.IsDBNull(9) ? null : reader.GetDecimal(9),
+            PaymentReference = TextAt(reader, 10),
+            PaidAt = TimeAt(reader, 11),
+            Carrier = TextAt(reader, 12),
+            TrackingNumber = TextAt(reader, 13),
+            ShippedAt = TimeAt(reader, 14),
+            DeliveredAt = TimeAt(reader, 15),
+            CancellationReason = TextAt(reader, 16),
+            CancelledAt = TimeAt(reader, 17),
+        };
+    }
 
     /// <summary>A submission: the order, its outbox row and the idempotency record, one batch.</summary>
     public static void AddSubmission(NpgsqlBatch batch, Order order, OutboxMessage message, IdempotencyRecord? record)
@@ -139,6 +178,11 @@ internal static class OrderStatements
         parameters.Add(Text(record.ResponseBody));
         parameters.Add(Timestamp(record.CreatedAt));
     }
+
+    private static string? TextAt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static DateTimeOffset? TimeAt(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     // Every parameter carries its type, null or not, so each text is prepared once with one set of parameter types.
     private static NpgsqlParameter<Guid> Uuid(Guid value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Uuid };

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -27,13 +28,16 @@ internal sealed class OrderWriter(
 {
     private const string IdempotencyPrimaryKey = "pk_idempotency_keys";
 
-    // A change reads its order at request rate: compiled once, EF skips hashing and looking up the LINQ tree each time;
-    // untracked, because the write is SQL of our own, not SaveChanges.
-    private static readonly Func<OrdersDbContext, Guid, CancellationToken, Task<Order?>> FindOrder =
-        EF.CompileAsyncQuery((OrdersDbContext db, Guid id, CancellationToken _) =>
-            db.Orders.AsNoTracking().FirstOrDefault(o => o.Id == id));
-
     private JsonSerializerOptions Json => jsonOptions.Value.SerializerOptions;
+
+    private NpgsqlConnection Connection => (NpgsqlConnection)db.Database.GetDbConnection();
+
+    /// <summary>
+    /// The context's own execution strategy: created once per pooled context, where
+    /// <c>Database.CreateExecutionStrategy()</c> would build (and seed a random generator for) a new one per request.
+    /// It runs one operation at a time, as the context does.
+    /// </summary>
+    private IExecutionStrategy Strategy => db.GetService<IExecutionStrategy>();
 
     public async Task<Results<Created<OrderResponse>, ProblemHttpResult>> SubmitAsync(
         long userId, string currency, IReadOnlyList<OrderLine> lines, IdempotencyRequest? idempotency,
@@ -43,7 +47,7 @@ internal sealed class OrderWriter(
         OrderResponse? written = null;
         try
         {
-            written = await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            written = await Strategy.ExecuteAsync(
                 Guid.CreateVersion7(),
                 async (_, orderId, token) =>
                 {
@@ -92,7 +96,7 @@ internal sealed class OrderWriter(
         Results<Ok<OrderResponse>, ProblemHttpResult>? result;
         try
         {
-            result = await db.Database.CreateExecutionStrategy().ExecuteAsync<Guid, Results<Ok<OrderResponse>, ProblemHttpResult>?>(
+            result = await Strategy.ExecuteAsync<Guid, Results<Ok<OrderResponse>, ProblemHttpResult>?>(
                 request.OrderId,
                 async (_, orderId, token) =>
                 {
@@ -147,7 +151,7 @@ internal sealed class OrderWriter(
         Action<OrderResponse?> onWriting,
         CancellationToken token)
     {
-        var order = await FindOrder(db, orderId, token);
+        var order = await OrderStatements.ReadAsync(Connection, orderId, token);
         if (order is null)
         {
             return OrderProblems.NotFound(orderId);
@@ -270,7 +274,7 @@ internal sealed class OrderWriter(
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            batch.Connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            batch.Connection = Connection;
             await batch.ExecuteNonQueryAsync(cancellationToken);
             return batch.BatchCommands[^1].RecordsAffected;
         }
