@@ -50,7 +50,7 @@ internal static class OrderStatements
         )
         """;
 
-    public const string ChangeOrder = UpdateOrder + """
+    public const string ChangeOrder = UpdateOrder + "\n" + """
         INSERT INTO outbox (user_id, aggregate_id, type, payload, created_at, traceparent)
         SELECT $15, id, $16, $17, $18, $19 FROM changed
         """;
