@@ -63,6 +63,37 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTests(fixture)
     }
 
     [Fact]
+    public async Task Changes_of_one_order_fired_together_write_one_event_per_success_in_sequence_order()
+    {
+        // A client per order, so that the per-client request limit leaves every request to the race.
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            using var client = Api.CreateApiClient(clientId: $"race-{i}");
+            var order = await client.SubmitOrderAsync();
+            string[] changes = ["payment", "payment", "shipment", "delivery", "cancellation", "cancellation"];
+            var responses = await Task.WhenAll(changes.Select(
+                change => client.PostAsync($"/orders/{order.Id}/{change}", ApiClient.ChangeBody(change, order))));
+
+            Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+            var applied = new List<OrderResponse>();
+            foreach (var response in responses.Where(r => r.StatusCode == HttpStatusCode.OK))
+            {
+                applied.Add(await ApiClient.ReadOrderAsync(response, HttpStatusCode.OK));
+            }
+
+            var last = applied.MaxBy(o => o.Sequence)!;
+            Assert.Equal(Enumerable.Range(2, applied.Count), applied.Select(o => o.Sequence).Order());
+            Assert.Equal(new OrderRow(last.Status.ToString(), 1 + applied.Count, order.Total, last.UpdatedAt), await Database.OrderAsync(order.Id));
+            var outbox = await Database.OutboxAsync(order.Id);
+            Assert.Equal(Enumerable.Range(1, 1 + applied.Count), outbox.Select(r => r.Payload.GetProperty("sequence").GetInt32()));
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }));
+    }
+
+    [Fact]
     public async Task A_change_committed_between_read_and_write_makes_the_request_a_409_with_the_new_status()
     {
         var order = await Client.PayAsync(await Client.SubmitOrderAsync());

@@ -44,6 +44,25 @@ public sealed class OrderTransitionTests(ApiFixture fixture) : ApiTests(fixture)
         Assert.All(outbox, r => Assert.Equal(11, r.UserId));
     }
 
+    [Fact]
+    public async Task Each_change_keeps_what_earlier_changes_wrote()
+    {
+        var order = await Client.SubmitOrderAsync();
+        var paid = await Client.PayAsync(order);
+        var shipped = await Client.ShipAsync(paid);
+        using var deliverResponse = await Client.PostAsync($"/orders/{order.Id}/delivery", null);
+        var delivered = await ApiClient.ReadOrderAsync(deliverResponse, HttpStatusCode.OK);
+
+        using var read = await Client.Http.GetAsync(new Uri($"/orders/{order.Id}", UriKind.Relative));
+        var stored = await ApiClient.ReadOrderAsync(read, HttpStatusCode.OK);
+        Assert.Equal(delivered with { Lines = stored.Lines }, stored);
+        Assert.Equal(order.Lines, stored.Lines);
+        Assert.Equal((order.CreatedAt, paid.PaidAt, paid.PaymentReference), (stored.CreatedAt, stored.PaidAt, stored.PaymentReference));
+        Assert.Equal((shipped.Carrier, shipped.TrackingNumber, shipped.ShippedAt), (stored.Carrier, stored.TrackingNumber, stored.ShippedAt));
+        Assert.Equal(1, await Database.CountAsync(
+            $"SELECT count(*) FROM orders WHERE id = '{order.Id}' AND paid_amount = {order.Total.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,29 +8,39 @@ using Orders.Contracts;
 namespace Orders.Benchmark.Ceiling;
 
 /// <summary>
-/// The ceiling: the statements the API sends to PostgreSQL for each step, with the same columns, payloads and
-/// transaction shape, sent straight from Npgsql. A submission is one transaction with the <c>orders</c> insert and the
-/// <c>outbox</c> insert batched (as EF Core's SaveChanges does); a change first reads the order on its own pooled
-/// connection (EF's query), then runs the conditional update and the outbox insert in one batched transaction.
+/// The ceiling: the statements the API sends to PostgreSQL for each step, with the same columns, parameter types,
+/// payloads and transaction shape, sent straight from Npgsql (the text of src/Orders.Api/Data/OrderStatements.cs). A
+/// submission is one batch of the <c>orders</c> and <c>outbox</c> inserts in PostgreSQL's implicit transaction; a change
+/// reads the order and then, on the same connection, sends one statement that updates the order conditionally on the
+/// sequence read and inserts the outbox row from the updated row.
 /// </summary>
 internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
 {
     private const string InsertOrder = """
-        INSERT INTO orders (id, cancellation_reason, cancelled_at, carrier, created_at, currency, delivered_at, lines,
-            paid_amount, paid_at, payment_reference, sequence, shipped_at, status, total, tracking_number, updated_at, user_id)
-        VALUES ($1, NULL, NULL, NULL, $2, $3, NULL, $4, NULL, NULL, NULL, $5, NULL, $6, $7, NULL, $8, $9)
+        INSERT INTO orders (id, user_id, currency, lines, total, status, sequence, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         """;
 
     private const string InsertOutbox = """
-        INSERT INTO outbox (aggregate_id, created_at, payload, type, user_id) VALUES ($1, $2, $3, $4, $5)
-        RETURNING id, transaction_id
+        INSERT INTO outbox (user_id, aggregate_id, type, payload, created_at, traceparent) VALUES ($1, $2, $3, $4, $5, $6)
+        """;
+
+    private const string ChangeOrder = """
+        WITH changed AS (
+            UPDATE orders SET status = $1, sequence = $2, updated_at = $3, paid_amount = $4, payment_reference = $5,
+                paid_at = $6, carrier = $7, tracking_number = $8, shipped_at = $9, delivered_at = $10,
+                cancellation_reason = $11, cancelled_at = $12
+            WHERE id = $13 AND sequence = $14
+            RETURNING id
+        )
+        INSERT INTO outbox (user_id, aggregate_id, type, payload, created_at, traceparent)
+        SELECT $15, id, $16, $17, $18, $19 FROM changed
         """;
 
     private const string SelectOrder = """
-        SELECT o.id, o.cancellation_reason, o.cancelled_at, o.carrier, o.created_at, o.currency, o.delivered_at, o.lines,
-            o.paid_amount, o.paid_at, o.payment_reference, o.sequence, o.shipped_at, o.status, o.total, o.tracking_number,
-            o.updated_at, o.user_id
-        FROM orders AS o WHERE o.id = $1 LIMIT 1
+        SELECT id, user_id, currency, lines, total, status, sequence, created_at, updated_at, paid_amount,
+            payment_reference, paid_at, carrier, tracking_number, shipped_at, delivered_at, cancellation_reason, cancelled_at
+        FROM orders WHERE id = $1
         """;
 
     private static readonly OrderLine[] Lines =
@@ -71,15 +82,15 @@ internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
         };
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Command(
             InsertOrder,
-            Value(id), Value(now), Value("EUR"), Jsonb(LinesJson), Value(1), Value("Submitted"), Value(ApiOrderWriter.OrderTotal),
-            Value(now), Value(order.UserId)));
-        batch.BatchCommands.Add(OutboxCommand(submitted));
-        await ExecuteAsync(batch, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            Uuid(id), Bigint(order.UserId), Text("EUR"), Jsonb(LinesJson), Numeric(ApiOrderWriter.OrderTotal), Text("Submitted"),
+            Integer(1), Timestamp(now), Timestamp(now)));
+        var outbox = Command(InsertOutbox, Bigint(order.UserId), Uuid(id));
+        AddEvent(outbox, submitted);
+        batch.BatchCommands.Add(outbox);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
 
         order.Id = id;
         order.Total = ApiOrderWriter.OrderTotal;
@@ -88,45 +99,57 @@ internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
 
     private async Task ChangeAsync(OrderStep step, OrderState order, CancellationToken cancellationToken)
     {
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var select = new NpgsqlCommand(SelectOrder, connection) { Parameters = { Value(order.Id) } })
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        Row row;
+        await using (var select = new NpgsqlCommand(SelectOrder, connection) { Parameters = { Uuid(order.Id) } })
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
             {
                 throw new InvalidOperationException($"Order {order.Id} vanished.");
             }
+
+            row = new Row(
+                TextAt(reader, 16), TimeAt(reader, 17), TextAt(reader, 12), TimeAt(reader, 15),
+                reader.IsDBNull(9) ? null : reader.GetDecimal(9), TimeAt(reader, 11), TextAt(reader, 10), TimeAt(reader, 14),
+                TextAt(reader, 13));
         }
 
         var now = Now();
         var sequence = order.Sequence + 1;
-        var (update, orderEvent) = Change(step, order, now, sequence);
-        await using var writeConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await writeConnection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(writeConnection, transaction);
-        batch.BatchCommands.Add(update);
-        batch.BatchCommands.Add(OutboxCommand(orderEvent));
-        await ExecuteAsync(batch, cancellationToken);
-        if (update.RecordsAffected != 1)
+        var (status, changed, orderEvent) = Change(step, order, row, now, sequence);
+        var change = Command(
+            ChangeOrder,
+            Text(status), Integer(sequence), Timestamp(now), Numeric(changed.PaidAmount), Text(changed.PaymentReference),
+            Timestamp(changed.PaidAt), Text(changed.Carrier), Text(changed.TrackingNumber), Timestamp(changed.ShippedAt),
+            Timestamp(changed.DeliveredAt), Text(changed.CancellationReason), Timestamp(changed.CancelledAt), Uuid(order.Id),
+            Integer(order.Sequence), Bigint(order.UserId));
+        AddEvent(change, orderEvent);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { change } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (change.RecordsAffected != 1)
         {
             throw new InvalidOperationException($"Order {order.Id} changed concurrently.");
         }
 
-        await transaction.CommitAsync(cancellationToken);
         order.Sequence = sequence;
     }
 
-    /// <summary>The update EF Core writes for the step (the changed columns, conditional on the sequence read) and its event.</summary>
-    private static (NpgsqlBatchCommand Update, IOrderEvent Event) Change(OrderStep step, OrderState order, DateTimeOffset now, int sequence)
+    /// <summary>The columns a change may set, as the order has them.</summary>
+    private sealed record Row(
+        string? CancellationReason, DateTimeOffset? CancelledAt, string? Carrier, DateTimeOffset? DeliveredAt, decimal? PaidAmount,
+        DateTimeOffset? PaidAt, string? PaymentReference, DateTimeOffset? ShippedAt, string? TrackingNumber);
+
+    /// <summary>What the API's <c>Order</c> makes of the step: the new status, the columns afterwards and the event.</summary>
+    private static (string Status, Row Changed, IOrderEvent Event) Change(
+        OrderStep step, OrderState order, Row row, DateTimeOffset now, int sequence)
     {
         var state = new OrderState(order.UserId) { Id = order.Id };
         return step switch
         {
             OrderStep.Pay => (
-                Command(
-                    "UPDATE orders SET paid_amount = $1, paid_at = $2, payment_reference = $3, sequence = $4, status = $5, updated_at = $6 WHERE id = $7 AND sequence = $8",
-                    Value(order.Total), Value(now), Value(ApiOrderWriter.Reference(state)), Value(sequence), Value("Paid"), Value(now),
-                    Value(order.Id), Value(order.Sequence)),
+                "Paid",
+                row with { PaidAmount = order.Total, PaymentReference = ApiOrderWriter.Reference(state), PaidAt = now },
                 new OrderPaid
                 {
                     OrderId = order.Id,
@@ -139,10 +162,8 @@ internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
                     Reference = ApiOrderWriter.Reference(state),
                 }),
             OrderStep.Ship => (
-                Command(
-                    "UPDATE orders SET carrier = $1, sequence = $2, shipped_at = $3, status = $4, tracking_number = $5, updated_at = $6 WHERE id = $7 AND sequence = $8",
-                    Value("DHL"), Value(sequence), Value(now), Value("Shipped"), Value(ApiOrderWriter.Tracking(state)), Value(now),
-                    Value(order.Id), Value(order.Sequence)),
+                "Shipped",
+                row with { Carrier = "DHL", TrackingNumber = ApiOrderWriter.Tracking(state), ShippedAt = now },
                 new OrderShipped
                 {
                     OrderId = order.Id,
@@ -154,9 +175,8 @@ internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
                     TrackingNumber = ApiOrderWriter.Tracking(state),
                 }),
             OrderStep.Deliver => (
-                Command(
-                    "UPDATE orders SET delivered_at = $1, sequence = $2, status = $3, updated_at = $4 WHERE id = $5 AND sequence = $6",
-                    Value(now), Value(sequence), Value("Delivered"), Value(now), Value(order.Id), Value(order.Sequence)),
+                "Delivered",
+                row with { DeliveredAt = now },
                 new OrderDelivered
                 {
                     OrderId = order.Id,
@@ -166,10 +186,8 @@ internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
                     Sequence = sequence,
                 }),
             OrderStep.Cancel => (
-                Command(
-                    "UPDATE orders SET cancellation_reason = $1, cancelled_at = $2, sequence = $3, status = $4, updated_at = $5 WHERE id = $6 AND sequence = $7",
-                    Value(ApiOrderWriter.CancellationReason), Value(now), Value(sequence), Value("Cancelled"), Value(now),
-                    Value(order.Id), Value(order.Sequence)),
+                "Cancelled",
+                row with { CancellationReason = ApiOrderWriter.CancellationReason, CancelledAt = now },
                 new OrderCancelled
                 {
                     OrderId = order.Id,
@@ -183,27 +201,22 @@ internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
         };
     }
 
-    private static NpgsqlBatchCommand OutboxCommand(IOrderEvent orderEvent) => Command(
-        InsertOutbox,
-        Value(orderEvent.OrderId),
-        Value(orderEvent.OccurredAt),
-        Jsonb(JsonSerializer.Serialize(orderEvent, orderEvent.GetType(), OrderEventTypes.JsonOptions)),
-        Value(OrderEventTypes.NameOf(orderEvent)),
-        Value(orderEvent.UserId));
-
-    private static async Task ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// The outbox row's event columns (type, payload, created_at) and the traceparent: the API is traced, so each of its
+    /// rows carries the request's span.
+    /// </summary>
+    private static void AddEvent(NpgsqlBatchCommand command, IOrderEvent orderEvent)
     {
-        // Reads every result, as EF Core does: the outbox row's generated id and transaction id come back.
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        do
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                _ = reader.GetInt64(0);
-            }
-        }
-        while (await reader.NextResultAsync(cancellationToken));
+        command.Parameters.Add(Text(OrderEventTypes.NameOf(orderEvent)));
+        command.Parameters.Add(Jsonb(JsonSerializer.Serialize(orderEvent, orderEvent.GetType(), OrderEventTypes.JsonOptions)));
+        command.Parameters.Add(Timestamp(orderEvent.OccurredAt));
+        command.Parameters.Add(Text($"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01"));
     }
+
+    private static string? TextAt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static DateTimeOffset? TimeAt(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
@@ -212,9 +225,23 @@ internal sealed class SqlOrderWriter(NpgsqlDataSource dataSource) : IOrderWriter
         return command;
     }
 
-    private static NpgsqlParameter<T> Value<T>(T value) => new() { TypedValue = value };
+    // The API's parameter types (OrderStatements): every one typed, null or not.
+    private static NpgsqlParameter<Guid> Uuid(Guid value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Uuid };
+
+    private static NpgsqlParameter<long> Bigint(long value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Bigint };
+
+    private static NpgsqlParameter<int> Integer(int value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Integer };
 
     private static NpgsqlParameter<string> Jsonb(string json) => new() { TypedValue = json, NpgsqlDbType = NpgsqlDbType.Jsonb };
+
+    private static NpgsqlParameter Text(string? value) =>
+        new() { Value = value ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Numeric(decimal? value) =>
+        new() { Value = value ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric };
+
+    private static NpgsqlParameter Timestamp(DateTimeOffset? value) =>
+        new() { Value = value ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     /// <summary>The API cuts times to the microseconds PostgreSQL keeps.</summary>
     private static DateTimeOffset Now()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -13,10 +14,10 @@ using Orders.Contracts;
 namespace Orders.Api.Orders;
 
 /// <summary>
-/// Writes order changes: the command side of the API. Each change is one SaveChanges, so one transaction and one
-/// batch: the orders row, exactly one outbox row and, under an Idempotency-Key, the stored response. It runs inside the
-/// execution strategy, whose verification step recognises a commit whose acknowledgement was lost, so a retry never
-/// writes a change twice.
+/// Writes order changes: the command side of the API. Each write is one round trip (<see cref="OrderStatements"/>) in
+/// PostgreSQL's implicit transaction: the orders row, exactly one outbox row and, under an Idempotency-Key, the stored
+/// response, all or nothing. It runs inside the execution strategy, whose verification step recognises a write whose
+/// acknowledgement was lost, so a retry never writes a change twice.
 /// </summary>
 internal sealed class OrderWriter(
     OrdersDbContext db,
@@ -27,11 +28,16 @@ internal sealed class OrderWriter(
 {
     private const string IdempotencyPrimaryKey = "pk_idempotency_keys";
 
-    // A change reads its order at request rate: compiled once, EF skips hashing and looking up the LINQ tree each time.
-    private static readonly Func<OrdersDbContext, Guid, CancellationToken, Task<Order?>> FindOrder =
-        EF.CompileAsyncQuery((OrdersDbContext db, Guid id, CancellationToken _) => db.Orders.FirstOrDefault(o => o.Id == id));
-
     private JsonSerializerOptions Json => jsonOptions.Value.SerializerOptions;
+
+    private NpgsqlConnection Connection => (NpgsqlConnection)db.Database.GetDbConnection();
+
+    /// <summary>
+    /// The context's own execution strategy: created once per pooled context, where
+    /// <c>Database.CreateExecutionStrategy()</c> would build (and seed a random generator for) a new one per request.
+    /// It runs one operation at a time, as the context does.
+    /// </summary>
+    private IExecutionStrategy Strategy => db.GetService<IExecutionStrategy>();
 
     public async Task<Results<Created<OrderResponse>, ProblemHttpResult>> SubmitAsync(
         long userId, string currency, IReadOnlyList<OrderLine> lines, IdempotencyRequest? idempotency,
@@ -41,44 +47,30 @@ internal sealed class OrderWriter(
         OrderResponse? written = null;
         try
         {
-            written = await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            written = await Strategy.ExecuteAsync(
                 Guid.CreateVersion7(),
                 async (_, orderId, token) =>
                 {
-                    db.ChangeTracker.Clear();
+                    written = null;
                     var now = Now();
                     var (order, submitted) = Order.Submit(orderId, userId, currency, lines, now);
-                    written = OrderResponse.From(order);
-                    db.Orders.Add(order);
-                    db.Outbox.Add(OutboxMessage.For(submitted));
-                    if (idempotency is not null)
-                    {
-                        db.IdempotencyKeys.Add(
-                            idempotency.Complete(StatusCodes.Status201Created, Serialize(written), now));
-                    }
+                    var response = OrderResponse.From(order);
+                    var record = idempotency?.Complete(StatusCodes.Status201Created, Serialize(response), now);
+                    await using var batch = new NpgsqlBatch();
+                    OrderStatements.AddSubmission(batch, order, OutboxMessage.For(submitted), record);
 
-                    // One round trip: the inserts go as one batch, which PostgreSQL runs as one implicit
-                    // transaction (all or nothing), so no BEGIN/COMMIT around it and no session idle in transaction.
-                    db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
-                    try
-                    {
-                        await db.SaveChangesAsync(token);
-                    }
-                    finally
-                    {
-                        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
-                    }
-
-                    return written;
+                    // Set before the write, so that the verification below knows what a lost acknowledgement hid.
+                    written = response;
+                    await ExecuteAsync(batch, token);
+                    return response;
                 },
                 async (_, orderId, token) => new ExecutionResult<OrderResponse>(
                     written is not null && await db.Orders.AnyAsync(o => o.Id == orderId, token), written!),
                 cancellationToken);
         }
-        catch (DbUpdateException exception) when (idempotency is not null && IsDuplicateKey(exception))
+        catch (PostgresException exception) when (idempotency is not null && IsDuplicateKey(exception))
         {
             // This key was used before (a retry, or a concurrent duplicate that committed first): answer as then.
-            db.ChangeTracker.Clear();
             var record = await FindAsync(idempotency, cancellationToken)
                 ?? throw new InvalidOperationException("The idempotency key clashed but its record is gone.", exception);
             return ReplayCreated(idempotency, record);
@@ -101,63 +93,39 @@ internal sealed class OrderWriter(
         // No look-up of the key first: every change leaves a status the same change cannot start from and moves the
         // sequence past any precondition it carried, so a repeat always meets a refusal below, which looks the key up then.
         OrderResponse? written = null;
-        Results<Ok<OrderResponse>, ProblemHttpResult> result;
+        Results<Ok<OrderResponse>, ProblemHttpResult>? result;
         try
         {
-            result = await db.Database.CreateExecutionStrategy().ExecuteAsync<Guid, Results<Ok<OrderResponse>, ProblemHttpResult>>(
+            result = await Strategy.ExecuteAsync<Guid, Results<Ok<OrderResponse>, ProblemHttpResult>?>(
                 request.OrderId,
                 async (_, orderId, token) =>
                 {
-                    db.ChangeTracker.Clear();
                     written = null;
-                    var order = await FindOrder(db, orderId, token);
-                    if (order is null)
-                    {
-                        return OrderProblems.NotFound(orderId);
-                    }
 
-                    if (request.Precondition?.HoldsFor(order) == false)
+                    // The read and the write share one checkout of a pooled connection.
+                    await db.Database.OpenConnectionAsync(token);
+                    try
                     {
-                        return await ReplayOrRefuseAsync(
-                            request, order, "precondition", OrderProblems.PreconditionFailed(order), token);
+                        return await ChangeOnceAsync(request, orderId, change, response => written = response, token);
                     }
-
-                    var now = Now();
-                    var outcome = change(order, now);
-                    switch (outcome.Refusal)
+                    finally
                     {
-                        case OrderRefusal.StatusForbids forbids:
-                            return await ReplayOrRefuseAsync(
-                                request, order, "status", OrderProblems.StatusForbids(forbids, request.Change), token);
-                        case OrderRefusal.AmountMismatch mismatch:
-                            metrics.Refused(request.Change, "amount");
-                            return OrderProblems.AmountMismatch(mismatch);
+                        await db.Database.CloseConnectionAsync();
                     }
-
-                    written = OrderResponse.From(order);
-                    db.Outbox.Add(OutboxMessage.For(outcome.Event!));
-                    if (request.Idempotency is { } idempotency)
-                    {
-                        db.IdempotencyKeys.Add(idempotency.Complete(StatusCodes.Status200OK, Serialize(written), now));
-                    }
-
-                    // The update is conditional on the sequence read above (the concurrency token): if another change
-                    // committed in between, nothing is written and DbUpdateConcurrencyException says so.
-                    await db.SaveChangesAsync(token);
-                    return TypedResults.Ok(written);
                 },
                 async (_, orderId, token) =>
                     written is not null && await db.Orders.AnyAsync(
                         o => o.Id == orderId && o.Sequence == written.Sequence && o.UpdatedAt == written.UpdatedAt, token)
-                        ? new ExecutionResult<Results<Ok<OrderResponse>, ProblemHttpResult>>(true, TypedResults.Ok(written))
-                        : new ExecutionResult<Results<Ok<OrderResponse>, ProblemHttpResult>>(false, null!),
+                        ? new ExecutionResult<Results<Ok<OrderResponse>, ProblemHttpResult>?>(true, TypedResults.Ok(written))
+                        : new ExecutionResult<Results<Ok<OrderResponse>, ProblemHttpResult>?>(false, null),
                 cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (PostgresException exception) when (request.Idempotency is not null && IsDuplicateKey(exception))
         {
             return await AfterConflictAsync(request, cancellationToken);
         }
-        catch (DbUpdateException exception) when (request.Idempotency is not null && IsDuplicateKey(exception))
+
+        if (result is null)
         {
             return await AfterConflictAsync(request, cancellationToken);
         }
@@ -169,6 +137,59 @@ internal sealed class OrderWriter(
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// One attempt at a change: the order refused it (a problem), the write committed (200), or another change of the
+    /// order committed first (null). <paramref name="onWriting"/> hears the response before the write is sent, so that
+    /// a lost acknowledgement can be verified.
+    /// </summary>
+    private async Task<Results<Ok<OrderResponse>, ProblemHttpResult>?> ChangeOnceAsync(
+        OrderChangeRequest request,
+        Guid orderId,
+        Func<Order, DateTimeOffset, OrderChangeOutcome> change,
+        Action<OrderResponse?> onWriting,
+        CancellationToken token)
+    {
+        var order = await OrderStatements.ReadAsync(Connection, orderId, token);
+        if (order is null)
+        {
+            return OrderProblems.NotFound(orderId);
+        }
+
+        if (request.Precondition?.HoldsFor(order) == false)
+        {
+            return await ReplayOrRefuseAsync(request, order, "precondition", OrderProblems.PreconditionFailed(order), token);
+        }
+
+        var readSequence = order.Sequence;
+        var now = Now();
+        var outcome = change(order, now);
+        switch (outcome.Refusal)
+        {
+            case OrderRefusal.StatusForbids forbids:
+                return await ReplayOrRefuseAsync(
+                    request, order, "status", OrderProblems.StatusForbids(forbids, request.Change), token);
+            case OrderRefusal.AmountMismatch mismatch:
+                metrics.Refused(request.Change, "amount");
+                return OrderProblems.AmountMismatch(mismatch);
+        }
+
+        var response = OrderResponse.From(order);
+        var record = request.Idempotency?.Complete(StatusCodes.Status200OK, Serialize(response), now);
+        await using var batch = new NpgsqlBatch();
+        batch.BatchCommands.Add(OrderStatements.Change(order, readSequence, OutboxMessage.For(outcome.Event!), record));
+
+        // The write is conditional on the sequence read above (the concurrency token): if another change committed in
+        // between, it writes nothing and answers no row; the caller then says why.
+        onWriting(response);
+        if (await ExecuteAsync(batch, token) == 0)
+        {
+            onWriting(null);
+            return null;
+        }
+
+        return TypedResults.Ok(response);
     }
 
     /// <summary>
@@ -195,7 +216,6 @@ internal sealed class OrderWriter(
     private async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> AfterConflictAsync(
         OrderChangeRequest request, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
         if (request.Idempotency is { } idempotency && await FindAsync(idempotency, cancellationToken) is { } record)
         {
             return Replay(idempotency, record);
@@ -245,10 +265,25 @@ internal sealed class OrderWriter(
         return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
     }
 
-    private static bool IsDuplicateKey(DbUpdateException exception) =>
-        exception.InnerException is PostgresException
+    /// <summary>
+    /// Runs <paramref name="batch"/> on the context's connection, so it shares EF's pool and settings (prepared
+    /// statements included), and answers the rows the last statement wrote.
+    /// </summary>
+    private async Task<int> ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            SqlState: PostgresErrorCodes.UniqueViolation,
-            ConstraintName: IdempotencyPrimaryKey,
-        };
+            batch.Connection = Connection;
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return batch.BatchCommands[^1].RecordsAffected;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static bool IsDuplicateKey(PostgresException exception) =>
+        exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyPrimaryKey };
 }
