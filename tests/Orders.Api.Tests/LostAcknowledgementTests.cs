@@ -21,7 +21,7 @@ public sealed class LostAcknowledgementTests(ApiFixture fixture)
         await using var proxy = ProxyTo(direct);
         await using var api = new OrdersApiFactory(ThroughProxy(direct, proxy));
         using var client = api.CreateApiClient();
-        var database = new OrdersDatabase(direct);
+        var database = new CommittedRows(direct);
         proxy.LoseAcknowledgementOf("INSERT INTO orders");
 
         using var response = await client.PostAsync("/orders", ApiClient.Submission(userId));
@@ -39,7 +39,7 @@ public sealed class LostAcknowledgementTests(ApiFixture fixture)
         await using var proxy = ProxyTo(direct);
         await using var api = new OrdersApiFactory(ThroughProxy(direct, proxy));
         using var client = api.CreateApiClient();
-        var database = new OrdersDatabase(direct);
+        var database = new CommittedRows(direct);
         var submitted = await client.SubmitOrderAsync(7002);
         proxy.LoseAcknowledgementOf("WITH changed AS");
 
