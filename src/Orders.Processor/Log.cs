@@ -35,8 +35,8 @@ internal static partial class Log
     public static partial void TimeoutDead(ILogger logger, Exception exception, string messageType, Guid tokenId, Guid orderId, int attempts);
 
     [LoggerMessage(2052, LogLevel.Warning,
-        "{Count} timeouts delivered in one saga transaction rolled back; delivering each in a transaction of its own")]
-    public static partial void TimeoutBatchRolledBack(ILogger logger, Exception exception, int count);
+        "{Count} timeouts delivered in one saga transaction rolled back; {Next}")]
+    public static partial void TimeoutBatchRolledBack(ILogger logger, Exception exception, int count, string next);
 
     [LoggerMessage(2900, LogLevel.Warning, "Sampling the fulfilment backlog failed; its gauges report nothing until the next sample")]
     public static partial void BacklogSampleFailed(ILogger logger, Exception exception);

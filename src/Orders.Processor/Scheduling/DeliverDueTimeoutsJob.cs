@@ -109,8 +109,10 @@ internal sealed class DeliverDueTimeoutsJob(
     /// <summary>
     /// Delivers the timeouts in one saga transaction, all at once: their saga steps take turns on the transaction, but
     /// their calls to the Orders API run side by side, and the saga changes commit together, each consumed timeout's row
-    /// deleted with them. False when the transaction rolled back (a delivery failed, or a saga row changed meanwhile):
-    /// then none of them is applied, and each is delivered again alone, where a failure counts against that timeout only.
+    /// deleted with them. A transaction that rolls back is tried once more from fresh saga rows: an order the API
+    /// cancelled meanwhile has usually had its OrderCancelled applied by then (the usual conflict), and the repeated call
+    /// of any other is answered from the API's idempotency record. False when that rolled back too: then none of them
+    /// is applied, and each is delivered again alone, where a failure counts against that timeout only.
     /// </summary>
     private async Task<bool> TryDeliverTogetherAsync(ClaimedTimeout[] timeouts, CancellationToken cancellationToken)
     {
@@ -124,24 +126,31 @@ internal sealed class DeliverDueTimeoutsJob(
             return false;
         }
 
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await transactions.RunAsync(
-                [.. timeouts.Select(t => t.CorrelationId)],
-                // One order's timeouts one after the other, so each sees what the one before changed.
-                mediator => Task.WhenAll(timeouts.GroupBy(t => t.CorrelationId).Select(async order =>
-                {
-                    foreach (var timeout in order)
+            try
+            {
+                await transactions.RunAsync(
+                    [.. timeouts.Select(t => t.CorrelationId)],
+                    // One order's timeouts one after the other, so each sees what the one before changed.
+                    mediator => Task.WhenAll(timeouts.GroupBy(t => t.CorrelationId).Select(async order =>
                     {
-                        await SendAsync(mediator, timeout, cancellationToken);
-                    }
-                })),
-                cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
-        {
-            Log.TimeoutBatchRolledBack(logger, exception, timeouts.Length);
-            return false;
+                        foreach (var timeout in order)
+                        {
+                            await SendAsync(mediator, timeout, cancellationToken);
+                        }
+                    })),
+                    cancellationToken);
+                break;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+            {
+                Log.TimeoutBatchRolledBack(logger, exception, timeouts.Length, attempt == 1 ? "retrying them from fresh saga rows" : "delivering each alone");
+                if (attempt == 2)
+                {
+                    return false;
+                }
+            }
         }
 
         foreach (var timeout in timeouts)
