@@ -15,8 +15,9 @@ namespace Orders.Processor.Scheduling;
 /// <summary>
 /// The clock: on every firing of its repeating trigger, claims the due timeouts batch by batch and delivers each into
 /// the mediator with its <c>MT-Scheduling-TokenId</c> header, so it reaches the saga through the repository like any
-/// message and a stale or repeated token changes nothing. A timeout is deleted only after its delivery returned, that
-/// is after the saga committed; a failed delivery keeps its row, which is claimed again when its lease ends, until
+/// message and a stale or repeated token changes nothing; a batch goes in groups, each in one saga transaction. A
+/// timeout is deleted by the saga transaction that consumed it (or after its delivery returned, when no saga took it);
+/// a failed delivery keeps its row, which is claimed again when its lease ends, until
 /// <see cref="SchedulingOptions.MaxDeliveryAttempts"/> claims failed and it is given up (<c>fulfilment.dead_timeout</c>).
 /// Firings may overlap, on one node (<see cref="SchedulingOptions.ConcurrentFirings"/>) and across nodes: the
 /// <c>SKIP LOCKED</c> claim and its lease give each firing timeouts no other is delivering, so a burst of deadlines is

@@ -89,6 +89,8 @@ public sealed class TimeoutDeliveryTests(PostgresFixture postgres)
         Assert.True(overlap.Task.IsCompleted, "the two nodes delivered at the same time");
         Assert.All(apis, api => Assert.NotEmpty(api.Calls));
         Assert.All(orders, orderId => Assert.Equal(1, apis.Sum(api => api.CallsFor(orderId))));
+        // Each deadline applied to its saga once, whichever node's group took it.
+        Assert.Equal(orders.Count, await TimeoutsAppliedAsync(database));
     }
 
     [Fact]
