@@ -112,7 +112,8 @@ internal sealed class DeliverDueTimeoutsJob(
     /// their calls to the Orders API run side by side, and the saga changes commit together, each consumed timeout's row
     /// deleted with them. A transaction that rolls back is tried once more from fresh saga rows: an order the API
     /// cancelled meanwhile has usually had its OrderCancelled applied by then (the usual conflict), and the repeated call
-    /// of any other is answered from the API's idempotency record. False when that rolled back too: then none of them
+    /// of any other is answered by <see cref="OrdersApi.OrdersApiClient"/> from the first answer. False when that rolled
+    /// back too: then none of them
     /// is applied, and each is delivered again alone, where a failure counts against that timeout only.
     /// </summary>
     private async Task<bool> TryDeliverTogetherAsync(ClaimedTimeout[] timeouts, CancellationToken cancellationToken)
