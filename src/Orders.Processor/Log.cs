@@ -34,6 +34,10 @@ internal static partial class Log
         "Timeout {MessageType} (token {TokenId}) of order {OrderId} failed {Attempts} deliveries and was given up (fulfilment.dead_timeout); retry it with fulfilment.retry_dead_timeout once the cause is fixed")]
     public static partial void TimeoutDead(ILogger logger, Exception exception, string messageType, Guid tokenId, Guid orderId, int attempts);
 
+    [LoggerMessage(2052, LogLevel.Warning,
+        "{Count} timeouts delivered in one saga transaction rolled back; {Next}")]
+    public static partial void TimeoutBatchRolledBack(ILogger logger, Exception exception, int count, string next);
+
     [LoggerMessage(2900, LogLevel.Warning, "Sampling the fulfilment backlog failed; its gauges report nothing until the next sample")]
     public static partial void BacklogSampleFailed(ILogger logger, Exception exception);
 }

@@ -58,6 +58,7 @@ public sealed class InMemorySagaBackend : ISagaBackend, IAsyncDisposable
             .AddMetrics()
             .AddKeyedSingleton<TimeProvider>(FulfilmentExtensions.ClockKey, clock)
             .AddFulfilmentSaga(configuration);
+        services.AddMemoryCache();
         services.AddHttpClient<OrdersApiClient>(http => http.BaseAddress = new Uri("http://orders-api.scenario/"))
             .ConfigurePrimaryHttpMessageHandler(api.CreateHandler);
         services.AddMediator(m => m

@@ -1,6 +1,7 @@
 using MassTransit;
 using Orders.Contracts;
 using Orders.Processor.OrdersApi;
+using Orders.Processor.SagaRepository;
 
 namespace Orders.Processor.Fulfilment;
 
@@ -24,8 +25,10 @@ public sealed class RequestPaymentTimeoutCancellation(
         ArgumentNullException.ThrowIfNull(next);
 
         var orderId = context.Saga.CorrelationId;
-        var outcome = await ordersApi.RequestCancellationAsync(
-            orderId, context.Saga.LastSequence, OrderCancelled.PaymentTimeoutReason, context.CancellationToken);
+        var expectedSequence = context.Saga.LastSequence;
+        // In a batch of deadlines, the batch's other deliveries go on while this one waits for the API.
+        var outcome = await SagaBatchGate.OutsideAsync(context, () => ordersApi.RequestCancellationAsync(
+            orderId, expectedSequence, OrderCancelled.PaymentTimeoutReason, context.CancellationToken));
         if (outcome.Accepted)
         {
             context.Saga.CancellationRequestedAt = clock.GetUtcNow();

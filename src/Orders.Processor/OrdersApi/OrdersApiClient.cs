@@ -4,17 +4,23 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Caching.Memory;
 using Orders.Contracts;
 
 namespace Orders.Processor.OrdersApi;
 
 /// <summary>
 /// Typed client of the Orders API. Requests carry an Idempotency-Key derived from the order and the reason, so retries
-/// (by the resilience handler or a redelivered timeout) replay the first answer instead of acting twice.
+/// (by the resilience handler or a redelivered timeout) replay the first answer instead of acting twice. An answer is
+/// also remembered for a while: a saga transaction that rolled back after its call (a group of deadlines whose commit
+/// lost a race) asks again at once, and gets the answer the API would replay without another round trip.
 /// </summary>
-public sealed class OrdersApiClient(HttpClient http)
+public sealed class OrdersApiClient(HttpClient http, IMemoryCache answers)
 {
     private static readonly string[] StatusesPastPayment = ["Paid", "Shipped", "Delivered"];
+
+    // Long enough for the retries of one delivery, short enough that a burst of deadlines leaves little behind.
+    private static readonly TimeSpan AnswerLifetime = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// POST /orders/{id}/cancellation, conditional on the order still being at <paramref name="expectedSequence"/>
@@ -23,6 +29,22 @@ public sealed class OrdersApiClient(HttpClient http)
     /// the order has moved on (cancelled or paid); throws on anything else, so the caller retries later.
     /// </summary>
     public async Task<CancellationOutcome> RequestCancellationAsync(
+        Guid orderId, int expectedSequence, string reason, CancellationToken cancellationToken)
+    {
+        // Both answers hold for good: an accepted cancellation is replayed under its key, and an order that was paid or
+        // cancelled never becomes cancellable again.
+        var key = new CancellationRequestKey(orderId, expectedSequence, reason);
+        if (answers.TryGetValue(key, out CancellationOutcome? known))
+        {
+            return known!;
+        }
+
+        var outcome = await SendCancellationAsync(orderId, expectedSequence, reason, cancellationToken);
+        answers.Set(key, outcome, AnswerLifetime);
+        return outcome;
+    }
+
+    private async Task<CancellationOutcome> SendCancellationAsync(
         Guid orderId, int expectedSequence, string reason, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"orders/{orderId}/cancellation", UriKind.Relative))
@@ -78,4 +100,6 @@ public sealed class OrdersApiClient(HttpClient http)
     }
 
     private sealed record CancellationRequest(string Reason);
+
+    private sealed record CancellationRequestKey(Guid OrderId, int ExpectedSequence, string Reason);
 }

@@ -33,6 +33,7 @@ public static class OrdersApiExtensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<OrdersApiTokenSource>();
         builder.Services.AddTransient<OrdersApiTokenHandler>();
         builder.Services.AddHttpClient(OrdersApiTokenSource.TokenClientName)

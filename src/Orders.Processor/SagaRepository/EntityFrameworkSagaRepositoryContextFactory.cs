@@ -54,21 +54,30 @@ internal sealed class EntityFrameworkSagaRepositoryContextFactory<TContext, TSag
     private async Task SendInBatch<T>(SagaBatch<TSaga> batch, ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        if (batch.Failed)
-        {
-            throw new SagaBatchFailedException("An earlier message of the batch failed; its transaction is aborted.");
-        }
-
+        // Messages of a batch may be sent at the same time; they take turns on its DbContext.
+        await batch.Gate.EnterAsync();
         try
         {
-            await next.Send(new SagaBatchRepositoryContext<TSaga, T>(batch, context, consumeContextFactory));
+            if (batch.Failed)
+            {
+                throw new SagaBatchFailedException("An earlier message of the batch failed; its transaction is aborted.");
+            }
+
+            try
+            {
+                await next.Send(new SagaBatchRepositoryContext<TSaga, T>(batch, context, consumeContextFactory));
+            }
+            catch (Exception exception)
+            {
+                // Wrapped so the mediator's retry filter sees a failure that is never a conflict: PostgreSQL refuses every
+                // further statement of an aborted transaction, so only a rollback and a fresh start can help.
+                batch.Failed = true;
+                throw new SagaBatchFailedException("A message of the saga batch failed; the batch rolls back.", exception);
+            }
         }
-        catch (Exception exception)
+        finally
         {
-            // Wrapped so the mediator's retry filter sees a failure that is never a conflict: PostgreSQL refuses every
-            // further statement of an aborted transaction, so only a rollback and a fresh start can help.
-            batch.Failed = true;
-            throw new SagaBatchFailedException("A message of the saga batch failed; the batch rolls back.", exception);
+            batch.Gate.Exit();
         }
     }
 }

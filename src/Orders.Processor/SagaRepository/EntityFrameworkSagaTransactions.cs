@@ -24,7 +24,7 @@ public sealed class EntityFrameworkSagaTransactions<TContext, TSaga>(IServiceSco
         // Any failure rolls the whole batch back, so a savepoint per SaveChanges would only cost two round trips.
         dbContext.Database.AutoSavepointsEnabled = false;
         await using var transaction = await dbContext.Database.BeginTransactionAsync(cancellationToken);
-        var batch = new SagaBatch<TSaga>(dbContext, transaction.GetDbTransaction());
+        using var batch = new SagaBatch<TSaga>(dbContext, transaction.GetDbTransaction());
         await batch.PreloadAsync(correlationIds, cancellationToken);
         scope.ServiceProvider.GetRequiredService<CurrentSagaBatch<TSaga>>().Batch = batch;
 

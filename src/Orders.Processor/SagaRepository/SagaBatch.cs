@@ -11,7 +11,7 @@ namespace Orders.Processor.SagaRepository;
 /// messages schedule and cancel. The rows stay tracked for the whole batch and are written together just before the
 /// commit: one round trip for the batch instead of one SaveChanges per message.
 /// </summary>
-internal sealed class SagaBatch<TSaga>(DbContext dbContext, DbTransaction transaction)
+internal sealed class SagaBatch<TSaga>(DbContext dbContext, DbTransaction transaction) : IDisposable
     where TSaga : class, ISaga
 {
     // Compiled once: every batch, one record or hundreds, starts with this read, and EF would otherwise rebuild and
@@ -27,6 +27,9 @@ internal sealed class SagaBatch<TSaga>(DbContext dbContext, DbTransaction transa
     public DbTransaction Transaction { get; } = transaction;
 
     public PendingTimeoutWrites Timeouts { get; } = new();
+
+    /// <summary>Held by the message being applied; messages sent at the same time take turns (<see cref="SagaBatchGate"/>).</summary>
+    public SagaBatchGate Gate { get; } = new();
 
     /// <summary>Set once a message failed: the PostgreSQL transaction is aborted and the batch can only roll back.</summary>
     public bool Failed { get; set; }
@@ -49,4 +52,6 @@ internal sealed class SagaBatch<TSaga>(DbContext dbContext, DbTransaction transa
     public bool TryGet(Guid correlationId, out TSaga? saga) => sagas.TryGetValue(correlationId, out saga);
 
     public void Remember(Guid correlationId, TSaga? saga) => sagas[correlationId] = saga;
+
+    public void Dispose() => Gate.Dispose();
 }

@@ -9,7 +9,7 @@ namespace Orders.Processor.SagaRepository;
 /// The saga operations of one message inside a <see cref="SagaBatch{TSaga}"/>: rows come from the batch's up-front read,
 /// stay tracked across its messages and are written by the batch's one SaveChanges before it commits. A failed insert is
 /// not recovered (the batch rolls back instead). The batch's DbContext, transaction and timeout writes are payloads, as
-/// in <see cref="EntityFrameworkSagaRepositoryContext{TSaga, TMessage}"/>.
+/// in <see cref="EntityFrameworkSagaRepositoryContext{TSaga, TMessage}"/>, and so is its <see cref="SagaBatchGate"/>.
 /// </summary>
 internal sealed class SagaBatchRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
@@ -21,7 +21,7 @@ internal sealed class SagaBatchRepositoryContext<TSaga, TMessage> :
 
     public SagaBatchRepositoryContext(
         SagaBatch<TSaga> batch, ConsumeContext<TMessage> consumeContext, ISagaConsumeContextFactory<DbContext, TSaga> factory)
-        : base(consumeContext, batch.DbContext, batch.Transaction, batch.Timeouts)
+        : base(consumeContext, batch.DbContext, batch.Transaction, batch.Timeouts, batch.Gate)
     {
         this.batch = batch;
         this.factory = factory;

@@ -6,6 +6,7 @@ using MassTransit.Mediator;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orders.Processor.Fulfilment;
+using Orders.Processor.SagaRepository;
 using Orders.ServiceDefaults.Telemetry;
 using Quartz;
 
@@ -14,8 +15,9 @@ namespace Orders.Processor.Scheduling;
 /// <summary>
 /// The clock: on every firing of its repeating trigger, claims the due timeouts batch by batch and delivers each into
 /// the mediator with its <c>MT-Scheduling-TokenId</c> header, so it reaches the saga through the repository like any
-/// message and a stale or repeated token changes nothing. A timeout is deleted only after its delivery returned, that
-/// is after the saga committed; a failed delivery keeps its row, which is claimed again when its lease ends, until
+/// message and a stale or repeated token changes nothing; a batch goes in groups, each in one saga transaction. A
+/// timeout is deleted by the saga transaction that consumed it (or after its delivery returned, when no saga took it);
+/// a failed delivery keeps its row, which is claimed again when its lease ends, until
 /// <see cref="SchedulingOptions.MaxDeliveryAttempts"/> claims failed and it is given up (<c>fulfilment.dead_timeout</c>).
 /// Firings may overlap, on one node (<see cref="SchedulingOptions.ConcurrentFirings"/>) and across nodes: the
 /// <c>SKIP LOCKED</c> claim and its lease give each firing timeouts no other is delivering, so a burst of deadlines is
@@ -23,6 +25,7 @@ namespace Orders.Processor.Scheduling;
 /// </summary>
 internal sealed class DeliverDueTimeoutsJob(
     IMediator mediator,
+    ISagaTransactions transactions,
     ScheduledTimeoutQueue queue,
     OrdersProcessorMetrics metrics,
     [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock,
@@ -62,29 +65,102 @@ internal sealed class DeliverDueTimeoutsJob(
         var renewing = RenewLeasesAsync(pending, settings.RetryInterval, delivering.Token);
         try
         {
-            await Parallel.ForEachAsync(
-                batch,
-                new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken },
-                async (timeout, ct) =>
+            foreach (var group in batch.Chunk(settings.MaxConcurrency))
+            {
+                if (await TryDeliverTogetherAsync(group, cancellationToken))
                 {
-                    if (await TryDeliverAsync(timeout, settings, ct))
+                    foreach (var timeout in group)
                     {
                         delivered.Add(timeout.TokenId);
                     }
+                }
+                else
+                {
+                    await Parallel.ForEachAsync(
+                        group,
+                        new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken },
+                        async (timeout, ct) =>
+                        {
+                            if (await TryDeliverAloneAsync(timeout, settings, ct))
+                            {
+                                delivered.Add(timeout.TokenId);
+                            }
+                        });
+                }
 
+                foreach (var timeout in group)
+                {
                     pending.TryRemove(timeout.TokenId, out _);
-                });
+                }
+            }
         }
         finally
         {
             await delivering.CancelAsync();
             await renewing;
-            // Also when stopping: what was delivered is done, and a leftover row would only be delivered once more.
+            // Also when stopping: what was delivered is done, and a leftover row would only be delivered once more. The
+            // saga transaction deleted the rows of the timeouts it consumed; this catches those of orders without a saga.
             if (!delivered.IsEmpty)
             {
                 await queue.DeleteAsync(delivered, CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>
+    /// Delivers the timeouts in one saga transaction, all at once: their saga steps take turns on the transaction, but
+    /// their calls to the Orders API run side by side, and the saga changes commit together, each consumed timeout's row
+    /// deleted with them. A transaction that rolls back is tried once more from fresh saga rows: an order the API
+    /// cancelled meanwhile has usually had its OrderCancelled applied by then (the usual conflict), and the repeated call
+    /// of any other is answered by <see cref="OrdersApi.OrdersApiClient"/> from the first answer. False when that rolled
+    /// back too: then none of them
+    /// is applied, and each is delivered again alone, where a failure counts against that timeout only.
+    /// </summary>
+    private async Task<bool> TryDeliverTogetherAsync(ClaimedTimeout[] timeouts, CancellationToken cancellationToken)
+    {
+        foreach (var timeout in timeouts.Where(t => t.Attempts == 1))
+        {
+            metrics.TimeoutLateness(clock.GetUtcNow() - timeout.DueAt);
+        }
+
+        if (timeouts.Length == 1)
+        {
+            return false;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await transactions.RunAsync(
+                    [.. timeouts.Select(t => t.CorrelationId)],
+                    // One order's timeouts one after the other, so each sees what the one before changed.
+                    mediator => Task.WhenAll(timeouts.GroupBy(t => t.CorrelationId).Select(async order =>
+                    {
+                        foreach (var timeout in order)
+                        {
+                            await SendAsync(mediator, timeout, cancellationToken);
+                        }
+                    })),
+                    cancellationToken);
+                break;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+            {
+                Log.TimeoutBatchRolledBack(logger, exception, timeouts.Length, attempt == 1 ? "retrying them from fresh saga rows" : "delivering each alone");
+                if (attempt == 2)
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (var timeout in timeouts)
+        {
+            metrics.TimeoutDelivered();
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -111,33 +187,14 @@ internal sealed class DeliverDueTimeoutsJob(
         }
     }
 
-    private async Task<bool> TryDeliverAsync(ClaimedTimeout timeout, SchedulingOptions settings, CancellationToken cancellationToken)
+    private async Task<bool> TryDeliverAloneAsync(ClaimedTimeout timeout, SchedulingOptions settings, CancellationToken cancellationToken)
     {
-        if (timeout.Attempts == 1)
-        {
-            metrics.TimeoutLateness(clock.GetUtcNow() - timeout.DueAt);
-        }
-
-        // The delivery continues the trace of the order change that scheduled the timeout.
-        var parent = TraceParent.Parse(timeout.Traceparent);
-        using var span = parent == default
-            ? null
-            : OrdersProcessorMetrics.ActivitySource.StartActivity(
-                "deliver " + timeout.MessageType[(timeout.MessageType.LastIndexOf('.') + 1)..], ActivityKind.Consumer, parent);
-        span?.SetTag("orders.order_id", timeout.CorrelationId);
         try
         {
-            var messageType = typeof(DeliverDueTimeoutsJob).Assembly.GetType(timeout.MessageType, throwOnError: true)!;
-            var message = JsonSerializer.Deserialize(timeout.Message, messageType)!;
-            await mediator.Send(
-                message,
-                messageType,
-                Pipe.Execute<SendContext>(send => send.Headers.Set(MessageHeaders.SchedulingTokenId, timeout.TokenId.ToString("D"))),
-                cancellationToken);
+            await SendAsync(mediator, timeout, cancellationToken);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
             metrics.TimeoutFailed();
             // The innermost exception says why (the API's answer), not which MassTransit layer carried it.
             var cause = exception.GetBaseException();
@@ -160,5 +217,32 @@ internal sealed class DeliverDueTimeoutsJob(
 
         metrics.TimeoutDelivered();
         return true;
+    }
+
+    /// <summary>Sends the timeout's message into the saga with its token; returns once the saga applied it, throws if not.</summary>
+    private static async Task SendAsync(IMediator mediator, ClaimedTimeout timeout, CancellationToken cancellationToken)
+    {
+        // The delivery continues the trace of the order change that scheduled the timeout.
+        var parent = TraceParent.Parse(timeout.Traceparent);
+        using var span = parent == default
+            ? null
+            : OrdersProcessorMetrics.ActivitySource.StartActivity(
+                "deliver " + timeout.MessageType[(timeout.MessageType.LastIndexOf('.') + 1)..], ActivityKind.Consumer, parent);
+        span?.SetTag("orders.order_id", timeout.CorrelationId);
+        try
+        {
+            var messageType = typeof(DeliverDueTimeoutsJob).Assembly.GetType(timeout.MessageType, throwOnError: true)!;
+            var message = JsonSerializer.Deserialize(timeout.Message, messageType)!;
+            await mediator.Send(
+                message,
+                messageType,
+                Pipe.Execute<SendContext>(send => send.Headers.Set(MessageHeaders.SchedulingTokenId, timeout.TokenId.ToString("D"))),
+                cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
     }
 }

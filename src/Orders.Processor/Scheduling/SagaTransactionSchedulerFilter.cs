@@ -23,6 +23,12 @@ public sealed class SagaTransactionSchedulerFilter<TSaga> : IFilter<SagaConsumeC
         MessageSchedulerContext Create() =>
             new ConsumeMessageSchedulerContext(context, _ => new MessageScheduler(provider, NoPublishTopology.Instance));
         context.AddOrUpdatePayload(Create, _ => Create());
+        // A delivered timeout's row goes with the saga change that consumed it: once that commits, it is never delivered
+        // again, whatever happens to the node that delivered it.
+        if (context.Headers.Get<Guid>(MessageHeaders.SchedulingTokenId) is { } delivered)
+        {
+            writes.Cancel(delivered);
+        }
 
         return next.Send(context);
     }

@@ -14,7 +14,10 @@ public sealed class SchedulingOptions
     /// <summary>Due timeouts claimed per statement; a firing claims batch after batch while a full batch was due.</summary>
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>Timeouts of one claimed batch delivered at the same time by one firing of the clock.</summary>
+    /// <summary>
+    /// Timeouts of one claimed batch delivered at the same time by one firing of the clock, in one saga transaction:
+    /// their calls to the Orders API run side by side and their saga changes commit together.
+    /// </summary>
     public int MaxConcurrency { get; set; } = 10;
 
     /// <summary>
