@@ -101,9 +101,10 @@ public sealed class RelayFailoverTests(PostgresFixture postgres, KafkaFixture ka
         var topic = "relay-fenced-" + Guid.NewGuid().ToString("N");
         using var collector = TopicCollector.Start(kafka.BootstrapServers, topic);
         await using var relay = await RelayHost.StartAsync(database.ConnectionString, kafka.BootstrapServers, topic, RelayName, BatchSize);
-        await database.WriteRowAsync(userId: 1);
+        var (_, saved) = await database.WriteRowAsync(userId: 1);
         await collector.WaitForCountAsync(1, Timeout);
-        var saved = await database.PositionAsync(RelayName);
+        // The position moves after Kafka acknowledged the record, so it may lag the record's arrival.
+        await Eventually.HoldsAsync(async () => await database.PositionAsync(RelayName) == saved, "the relay saved its position", Timeout);
 
         // What a standby does once it believes the lease expired, e.g. while this relay was cut off from PostgreSQL.
         await ExecuteAsync(database.DataSource, $"""
