@@ -113,8 +113,8 @@ internal sealed class DeliverDueTimeoutsJob(
     /// deleted with them. A transaction that rolls back is tried once more from fresh saga rows: an order the API
     /// cancelled meanwhile has usually had its OrderCancelled applied by then (the usual conflict), and the repeated call
     /// of any other is answered by <see cref="OrdersApi.OrdersApiClient"/> from the first answer. False when that rolled
-    /// back too: then none of them
-    /// is applied, and each is delivered again alone, where a failure counts against that timeout only.
+    /// back too: then none of them is applied, and each is delivered again alone, where a failure counts against that
+    /// timeout only.
     /// </summary>
     private async Task<bool> TryDeliverTogetherAsync(ClaimedTimeout[] timeouts, CancellationToken cancellationToken)
     {
