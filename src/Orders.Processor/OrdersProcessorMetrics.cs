@@ -19,6 +19,7 @@ public sealed class OrdersProcessorMetrics
     private readonly Counter<long> timeoutsFailed;
     private readonly Counter<long> timeoutsDead;
     private readonly Histogram<double> timeoutLateness;
+    private readonly Gauge<int> timeoutDeliveryConcurrency;
 
     public OrdersProcessorMetrics(IMeterFactory meterFactory)
     {
@@ -40,6 +41,9 @@ public sealed class OrdersProcessorMetrics
             "orders.fulfilment.timeouts.dead", "{timeout}", "Timeouts given up after their delivery attempts, kept in fulfilment.dead_timeout.");
         timeoutLateness = meter.CreateHistogram<double>(
             "orders.fulfilment.timeouts.lateness", "s", "How long after its deadline a timeout's first delivery started.");
+        timeoutDeliveryConcurrency = meter.CreateGauge<int>(
+            "orders.fulfilment.timeouts.delivery_concurrency", "{timeout}",
+            "Deadlines a firing of this node delivers at once; lowered while the Orders API refuses for load.");
     }
 
     public void Applied(string eventType) => applied.Add(1, new KeyValuePair<string, object?>("event", eventType));
@@ -57,6 +61,8 @@ public sealed class OrdersProcessorMetrics
     public void TimeoutFailed() => timeoutsFailed.Add(1);
 
     public void TimeoutDead() => timeoutsDead.Add(1);
+
+    public void TimeoutDeliveryConcurrency(int deliveries) => timeoutDeliveryConcurrency.Record(deliveries);
 
     public void TimeoutLateness(TimeSpan lateness) => timeoutLateness.Record(lateness.TotalSeconds);
 }

@@ -27,6 +27,7 @@ internal sealed class DeliverDueTimeoutsJob(
     IMediator mediator,
     ISagaTransactions transactions,
     ScheduledTimeoutQueue queue,
+    DeliveryConcurrency concurrency,
     OrdersProcessorMetrics metrics,
     [FromKeyedServices(FulfilmentExtensions.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options,
@@ -65,27 +66,38 @@ internal sealed class DeliverDueTimeoutsJob(
         var renewing = RenewLeasesAsync(pending, settings.RetryInterval, delivering.Token);
         try
         {
-            foreach (var group in batch.Chunk(settings.MaxConcurrency))
+            // Each group is as large as the Orders API is taking deliveries now.
+            for (var next = 0; next < batch.Count;)
             {
+                var group = batch.Skip(next).Take(concurrency.Current).ToArray();
+                next += group.Length;
                 if (await TryDeliverTogetherAsync(group, cancellationToken))
                 {
                     foreach (var timeout in group)
                     {
                         delivered.Add(timeout.TokenId);
                     }
+
+                    concurrency.Delivered();
                 }
                 else
                 {
+                    var deliveredAlone = 0;
                     await Parallel.ForEachAsync(
                         group,
-                        new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken },
+                        new ParallelOptions { MaxDegreeOfParallelism = Math.Min(group.Length, concurrency.Current), CancellationToken = cancellationToken },
                         async (timeout, ct) =>
                         {
                             if (await TryDeliverAloneAsync(timeout, settings, ct))
                             {
                                 delivered.Add(timeout.TokenId);
+                                Interlocked.Increment(ref deliveredAlone);
                             }
                         });
+                    if (deliveredAlone == group.Length)
+                    {
+                        concurrency.Delivered();
+                    }
                 }
 
                 foreach (var timeout in group)
@@ -147,6 +159,13 @@ internal sealed class DeliverDueTimeoutsJob(
             }
             catch (Exception exception) when (exception is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
             {
+                // Refused for load: asking again at once would only add to it; each is delivered alone, fewer at once.
+                if (concurrency.RefusedForLoad(exception))
+                {
+                    Log.TimeoutBatchRolledBack(logger, exception, timeouts.Length, "delivering each alone");
+                    return false;
+                }
+
                 Log.TimeoutBatchRolledBack(logger, exception, timeouts.Length, attempt == 1 ? "retrying them from fresh saga rows" : "delivering each alone");
                 if (attempt == 2)
                 {
@@ -195,6 +214,7 @@ internal sealed class DeliverDueTimeoutsJob(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            concurrency.RefusedForLoad(exception);
             metrics.TimeoutFailed();
             // The innermost exception says why (the API's answer), not which MassTransit layer carried it.
             var cause = exception.GetBaseException();

@@ -68,6 +68,7 @@ public static class SchedulingExtensions
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         builder.Services.AddSingleton(_ => new ScheduledTimeoutQueue(NpgsqlDataSource.Create(connectionString)));
+        builder.Services.AddSingleton<DeliveryConcurrency>();
         return builder;
     }
 }

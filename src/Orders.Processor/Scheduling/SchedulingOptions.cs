@@ -15,8 +15,10 @@ public sealed class SchedulingOptions
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
-    /// Timeouts of one claimed batch delivered at the same time by one firing of the clock, in one saga transaction:
-    /// their calls to the Orders API run side by side and their saga changes commit together.
+    /// Most timeouts of one claimed batch delivered at the same time by one firing of the clock, in one saga transaction:
+    /// their calls to the Orders API run side by side and their saga changes commit together. A node halves the number
+    /// each time the API refuses a delivery for load (429 or 503) and raises it by one per group delivered in full, back
+    /// up to this (gauge <c>orders.fulfilment.timeouts.delivery_concurrency</c>).
     /// </summary>
     public int MaxConcurrency { get; set; } = 10;
 

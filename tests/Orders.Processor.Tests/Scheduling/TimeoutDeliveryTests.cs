@@ -32,6 +32,9 @@ public sealed class TimeoutDeliveryTests(PostgresFixture postgres)
             ("token", token), ("id", orderId)));
         Assert.StartsWith("HttpRequestException: The Orders API answered 503", await LastErrorAsync(database, token), StringComparison.Ordinal);
         Assert.Equal(1, metrics["orders.fulfilment.timeouts.dead"]);
+        // Each refused delivery halved what the node delivers at once: 10, 5, 2.
+        var concurrency = host.Services.GetRequiredService<Orders.Processor.Scheduling.DeliveryConcurrency>();
+        Assert.Equal(2, concurrency.Current);
         var calls = api.Calls.Count;
         Assert.Null((await host.LoadAsync(orderId))!.CancellationRequestedAt);
 
@@ -42,6 +45,7 @@ public sealed class TimeoutDeliveryTests(PostgresFixture postgres)
         await Eventually.HoldsAsync(async () => await FulfilmentSql.TimeoutJobsAsync(database) == 0, "the delivered timeout is deleted");
         Assert.Equal(0, await DeadAsync(database, token));
         Assert.Equal(calls + 1, api.Calls.Count);
+        await Eventually.HoldsAsync(() => concurrency.Current == 3, "a delivery taken by the API allows one more at once");
         Assert.Equal(0, await FulfilmentSql.ScalarAsync(database, "SELECT count(*) FROM fulfilment.dead_timeout WHERE fulfilment.retry_dead_timeout(token_id)"));
     }
 
