@@ -49,12 +49,12 @@ public sealed class DatabaseLoginTests(ApiFixture fixture) : ApiTests(fixture)
     public async Task The_migrate_command_waits_for_a_database_that_cannot_be_reached_yet()
     {
         var database = OrdersDatabase.Of(await Fixture.Postgres.CreateDatabaseAsync());
-        await using var notYetUp = new TcpForwarder(new NpgsqlConnectionStringBuilder(database.Owner).Port);
-        var owner = new NpgsqlConnectionStringBuilder(database.Owner) { Port = notYetUp.Port }.ConnectionString;
+        var direct = new NpgsqlConnectionStringBuilder(database.Owner);
+        var notYetUp = LoopbackPort.Free();
 
-        var migrating = MigrateAsync(database.Api, owner);
+        var migrating = MigrateAsync(database.Api, new NpgsqlConnectionStringBuilder(database.Owner) { Port = notYetUp }.ConnectionString);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        notYetUp.Start();
+        await using var upNow = new LostAcknowledgementProxy(direct.Host!, direct.Port, notYetUp);
         var (exitCode, output) = await migrating;
 
         Assert.True(exitCode == 0, output);

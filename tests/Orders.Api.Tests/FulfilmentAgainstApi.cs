@@ -37,10 +37,11 @@ public sealed class FulfilmentAgainstApi : IAsyncDisposable
             EnvironmentName = "Testing",
             ContentRootPath = AppContext.BaseDirectory,
         });
+        var logins = OrdersDatabase.Of(api.ConnectionString);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Orders"] = OrdersDatabase.Of(api.ConnectionString).Processor,
-            ["ConnectionStrings:OrdersMigrations"] = OrdersDatabase.Of(api.ConnectionString).Owner,
+            ["ConnectionStrings:Orders"] = logins.Processor,
+            ["ConnectionStrings:OrdersMigrations"] = logins.Owner,
             ["Database:MigrateOnStartup"] = "true",
             ["Fulfilment:PaymentTimeout"] = TimeSpan.FromHours(1).ToString(),
             ["Fulfilment:ShipmentTimeout"] = TimeSpan.FromHours(1).ToString(),

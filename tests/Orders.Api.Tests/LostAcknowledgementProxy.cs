@@ -5,23 +5,25 @@ using System.Text;
 namespace Orders.Api.Tests;
 
 /// <summary>
-/// A TCP proxy in front of PostgreSQL that can lose one acknowledgement: once armed with a piece of SQL, it forwards
+/// A TCP proxy in front of PostgreSQL, on a port of its own or the one given, that can lose one acknowledgement
+/// (unarmed, it only forwards): once armed with a piece of SQL, it forwards
 /// the next message carrying that text to the server, waits for the server's answer (sent after the implicit
 /// transaction committed), throws the answer away and cuts the connection. The client sees a broken connection for a
 /// write that did commit.
 /// </summary>
 public sealed class LostAcknowledgementProxy : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener listener;
     private readonly IPEndPoint server;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task accepting;
     private byte[]? armedWith;
     private int lost;
 
-    public LostAcknowledgementProxy(string host, int port)
+    public LostAcknowledgementProxy(string host, int port, int listenPort = 0)
     {
         server = new IPEndPoint(IPAddress.Parse(host), port);
+        listener = new TcpListener(IPAddress.Loopback, listenPort);
         listener.Start();
         accepting = AcceptAsync();
     }

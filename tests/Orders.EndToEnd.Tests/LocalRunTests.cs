@@ -21,7 +21,7 @@ public sealed class LocalRunTests : IDisposable
         squatter.Start();
         var busyPort = ((IPEndPoint)squatter.LocalEndpoint).Port;
 
-        using var launcher = StartLauncher("--api-port", Text(busyPort), "--pg-port", Text(FreePort()));
+        using var launcher = StartLauncher("--api-port", Text(busyPort), "--pg-port", Text(LoopbackPort.Free()));
         var errors = launcher.StandardError.ReadToEndAsync();
         await launcher.WaitForExitAsync().WaitAsync(StartTimeout);
 
@@ -34,7 +34,7 @@ public sealed class LocalRunTests : IDisposable
     [Fact]
     public async Task Killing_the_launcher_with_SIGKILL_takes_every_deployable_and_PostgreSQL_along()
     {
-        using var launcher = StartLauncher("--api-port", Text(FreePort()), "--pg-port", Text(FreePort()));
+        using var launcher = StartLauncher("--api-port", Text(LoopbackPort.Free()), "--pg-port", Text(LoopbackPort.Free()));
         launcher.BeginOutputReadLine();
         launcher.BeginErrorReadLine();
 
@@ -120,13 +120,6 @@ public sealed class LocalRunTests : IDisposable
         var stat = ReadStat(pid.ToString(CultureInfo.InvariantCulture));
         // A zombie has ended; it only waits for a parent that is gone to be reaped by init.
         return stat is not null && stat[(stat.LastIndexOf(')') + 2)] != 'Z';
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);

@@ -82,10 +82,11 @@ public sealed class PipelineSagaBackend : ISagaBackend, IAsyncDisposable
         var groupId = "scenario-processor-" + Guid.NewGuid().ToString("N")[..12];
         var api = new ScenarioOrdersApi();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        var logins = Orders.SystemHost.OrdersDatabase.Of(connectionString);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Orders"] = Orders.SystemHost.OrdersDatabase.Of(connectionString).Processor,
-            ["ConnectionStrings:OrdersMigrations"] = Orders.SystemHost.OrdersDatabase.Of(connectionString).Owner,
+            ["ConnectionStrings:Orders"] = logins.Processor,
+            ["ConnectionStrings:OrdersMigrations"] = logins.Owner,
             ["Database:MigrateOnStartup"] = "true",
             ["OrdersApi:BaseAddress"] = "http://orders-api.scenario/",
             // The fake Orders API takes any token; the client only needs a key to sign one with outside Production.

@@ -3,7 +3,8 @@ using System.Net.Sockets;
 
 namespace Orders.SystemHost;
 
-internal static class LoopbackPort
+/// <summary>Free ports on 127.0.0.1, for servers the system and the tests start.</summary>
+public static class LoopbackPort
 {
     /// <summary>A port nothing listens on right now; the caller binds it soon after.</summary>
     public static int Free()
