@@ -73,7 +73,7 @@ public sealed class PipelineSagaBackend : ISagaBackend, IAsyncDisposable
 
     /// <param name="connectionString">An empty database; the host migrates it.</param>
     /// <param name="bootstrapServers">The Kafka stand-in.</param>
-    /// <param name="batched">Partition batches on (<c>Kafka:MaxBatchSize</c> 500) or off (1).</param>
+    /// <param name="batched">Partition batches on (<c>Kafka:MaxBatchSize</c> 100, the default) or off (1).</param>
     /// <param name="clock">The time source of the saga and of the timeout clock's claim.</param>
     public static async Task<PipelineSagaBackend> StartAsync(
         string connectionString, string bootstrapServers, bool batched, FakeTimeProvider clock)
@@ -102,7 +102,7 @@ public sealed class PipelineSagaBackend : ISagaBackend, IAsyncDisposable
             ["Kafka:SessionTimeout"] = "00:00:06",
             ["Kafka:CommitInterval"] = "00:00:00.020",
             ["Kafka:FetchWaitMax"] = "00:00:00.010",
-            ["Kafka:MaxBatchSize"] = (batched ? 500 : 1).ToString(CultureInfo.InvariantCulture),
+            ["Kafka:MaxBatchSize"] = (batched ? 100 : 1).ToString(CultureInfo.InvariantCulture),
         });
         builder.Logging.ClearProviders();
         builder.AddFulfilment();

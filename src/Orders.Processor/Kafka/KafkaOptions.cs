@@ -57,9 +57,10 @@ public sealed class KafkaOptions
     /// <summary>
     /// The most records of one partition applied in one saga transaction. A worker takes only records already waiting
     /// in its buffer (at most <see cref="PartitionBufferSize"/>), so at low load a batch is one record; 1 turns
-    /// batching off.
+    /// batching off. Larger batches hardly drain faster but keep more sagas, contexts and parameters alive across
+    /// collections, which the processor's peak memory follows (docs/benchmark.md).
     /// </summary>
-    public int MaxBatchSize { get; set; } = 500;
+    public int MaxBatchSize { get; set; } = 100;
 
     /// <summary>
     /// How long a fetch may wait for records before the broker answers empty (librdkafka's <c>fetch.wait.max.ms</c>).
