@@ -1,5 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orders.Api.Auth;
 using Orders.SystemHost;
 using Xunit;
 
@@ -80,6 +84,14 @@ public sealed class AuthenticationTests(ApiFixture fixture) : ApiTests(fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public void The_bearer_scheme_validates_tokens_through_the_validated_token_cache()
+    {
+        var bearer = Api.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+
+        Assert.IsType<ValidatedTokenCache>(Assert.Single(bearer.TokenHandlers));
+    }
+
     /// <summary>Start-up checks fail before the database is needed, so these APIs are given none.</summary>
     private const string NoDatabase = "Host=127.0.0.1;Port=1;Database=none;Username=orders_api;Password=unused-here;Timeout=2";
 
@@ -103,6 +115,18 @@ public sealed class AuthenticationTests(ApiFixture fixture) : ApiTests(fixture)
 
         var failure = Assert.Throws<InvalidOperationException>(() => api.CreateClient());
         Assert.Contains("Authentication:Authority", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_api_refuses_to_start_with_a_negative_token_cache_duration()
+    {
+        await using var api = new OrdersApiFactory(
+            NoDatabase,
+            migrateOnStartup: false,
+            settings: new Dictionary<string, string> { ["Authentication:ValidatedTokenCacheDuration"] = "-00:00:01" });
+
+        var failure = Assert.Throws<InvalidOperationException>(() => api.CreateClient());
+        Assert.Contains("Authentication:ValidatedTokenCacheDuration", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

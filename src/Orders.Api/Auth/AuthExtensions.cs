@@ -16,10 +16,11 @@ public static class AuthExtensions
 
     /// <summary>
     /// Registers JWT bearer authentication from <see cref="OrdersAuthenticationOptions"/> (section <c>Authentication</c>),
+    /// with each validated token remembered for a short while (<see cref="ValidatedTokenCache"/>),
     /// one authorization policy per <see cref="OrderScopes"/> scope, a fallback policy that demands a token on every
     /// endpoint not marked anonymous, and the bearer scheme in the OpenAPI document. Refused requests get a 401 (with
-    /// <c>WWW-Authenticate</c>) or 403 problem. Throws at start-up in Production with the development key or without
-    /// an authority.
+    /// <c>WWW-Authenticate</c>) or 403 problem. Throws at start-up in Production with the development key, without an
+    /// authority, or with a negative cache duration.
     /// </summary>
     public static IHostApplicationBuilder AddOrdersAuthentication(this IHostApplicationBuilder builder)
     {
@@ -27,6 +28,10 @@ public static class AuthExtensions
         var settings = builder.Configuration.GetSection(OrdersAuthenticationOptions.SectionName).Get<OrdersAuthenticationOptions>()
             ?? new OrdersAuthenticationOptions();
         var developmentKey = DevelopmentKey(settings, builder.Environment);
+        if (settings.ValidatedTokenCacheDuration < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Authentication:ValidatedTokenCacheDuration must not be negative; 0 turns the cache off.");
+        }
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
@@ -44,6 +49,9 @@ public static class AuthExtensions
                 jwt.TokenValidationParameters.ValidIssuer = OrdersAuthenticationOptions.DevelopmentIssuer;
                 jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(developmentKey);
             }
+
+            // The system clock, because it is what IdentityModel judges lifetimes by (it cannot be given another).
+            jwt.TokenHandlers[0] = new ValidatedTokenCache(jwt.TokenHandlers[0], settings.ValidatedTokenCacheDuration, TimeProvider.System);
         });
 
         var authorization = builder.Services.AddAuthorizationBuilder()

@@ -32,4 +32,11 @@ public sealed class OrdersAuthenticationOptions
     /// <see cref="DevelopmentIssuer"/>. The local run keeps one in <c>.local/</c>; tests make their own. Never in Production.
     /// </summary>
     public string? DevelopmentSigningKey { get; set; }
+
+    /// <summary>
+    /// How long a validated token is answered from memory before it is validated again, never past its <c>exp</c>.
+    /// Default 1 minute; <see cref="TimeSpan.Zero"/> validates every request. Keep it short: it bounds how long a token
+    /// signed with a key the authority has withdrawn stays accepted once the API has read the new key set.
+    /// </summary>
+    public TimeSpan ValidatedTokenCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 }
