@@ -26,8 +26,8 @@ internal sealed class ValidatedTokenCache(
     : TokenHandler
 {
     /// <summary>
-    /// Far more tokens than the API's callers (a few services) hold at once; an entry takes about 5 KB with the token
-    /// itself (measured with a development token), so some 50 MB when full.
+    /// Far more tokens than the API's callers (a few services) hold at once, yet few enough that a full cache of tokens
+    /// and their claims stays small next to the API's own memory.
     /// </summary>
     public const int DefaultMaxEntries = 10_000;
 
