@@ -32,7 +32,10 @@ public static class DataExtensions
         builder.Services.AddDbContextPool<OrdersDbContext>(options => options
             .UseNpgsql(connectionString, npgsql => npgsql
                 .MigrationsHistoryTable(OrdersDbContext.MigrationsHistoryTable)
-                .EnableRetryOnFailure())
+                .EnableRetryOnFailure()
+                // A statement's span keeps its duration; the extra event per statement for its first response was a
+                // hot spot of the request path in the profile (docs/benchmark.md) and tells little the span does not.
+                .ConfigureDataSource(dataSource => dataSource.ConfigureTracing(tracing => tracing.EnableFirstResponseEvent(false))))
             .UseSnakeCaseNamingConvention()
             // A failed save is either expected (an idempotency key's repeat hits its primary key and is answered from
             // the record) or reaches the exception handler, which logs it as an error; EF's own error log would only
