@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Npgsql;
 using Orders.ServiceDefaults.Data;
 using Orders.ServiceDefaults.Health;
 
@@ -14,20 +13,7 @@ public static class DataExtensions
     /// </summary>
     public static IHostApplicationBuilder AddOrdersDatabase(this IHostApplicationBuilder builder)
     {
-        var connection = new NpgsqlConnectionStringBuilder(builder.OrdersConnectionString());
-
-        // The API runs a handful of statements over and over; prepared, PostgreSQL skips parsing and planning them.
-        // A value in the connection string wins.
-        if (connection.MaxAutoPrepare == 0)
-        {
-            connection.MaxAutoPrepare = 32;
-        }
-
-        // Skips the reset query (DISCARD ALL, or its long form once statements are prepared) that PostgreSQL would run
-        // at every checkout of a pooled connection: every request takes one or two. The API sets no session state.
-        connection.NoResetOnClose = true;
-
-        var connectionString = connection.ConnectionString;
+        var connectionString = builder.OrdersConnectionStringForRepeatedStatements();
 
         builder.Services.AddDbContextPool<OrdersDbContext>(options => options
             .UseNpgsql(connectionString, npgsql => npgsql

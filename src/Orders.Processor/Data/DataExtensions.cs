@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Orders.ServiceDefaults.Data;
 using Orders.ServiceDefaults.Health;
 
@@ -15,19 +14,7 @@ public static class DataExtensions
     public static IHostApplicationBuilder AddFulfilmentDatabase(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var connection = new NpgsqlConnectionStringBuilder(builder.OrdersConnectionString());
-
-        // A saga transaction runs the same few statements (the batch's read, its writes, the timeout rows); prepared,
-        // PostgreSQL skips parsing and planning them. A value in the connection string wins.
-        if (connection.MaxAutoPrepare == 0)
-        {
-            connection.MaxAutoPrepare = 32;
-        }
-
-        // Skips the reset query PostgreSQL would run at every checkout of a pooled connection, one per saga
-        // transaction; the saga keeps no session state.
-        connection.NoResetOnClose = true;
-        var connectionString = connection.ConnectionString;
+        var connectionString = builder.OrdersConnectionStringForRepeatedStatements();
 
         // Pooled: a saga transaction takes a DbContext from the pool instead of building one and its services.
         builder.Services.AddDbContextPool<FulfilmentDbContext>(options => options
