@@ -289,41 +289,15 @@ public sealed class PostgresCluster : IAsyncDisposable
         await rolesScriptLock.WaitAsync(cancellationToken);
         try
         {
-            var startInfo = new ProcessStartInfo(Path.Combine(binDirectory, "psql"))
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = Path.GetTempPath(),
-            };
             string[] arguments =
             [
                 "--quiet", "--no-psqlrc", "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", SuperUser,
                 "-d", database, "-v", "db=" + database, "-f", "-",
                 .. RoleVariables.SelectMany(variable => new[] { "-v", variable + "=" }),
             ];
-            foreach (var argument in arguments)
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            using var psql = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start psql.");
-            var output = psql.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = psql.StandardError.ReadToEndAsync(cancellationToken);
-            await using (var script = typeof(PostgresCluster).Assembly.GetManifestResourceStream(RolesScript)
-                ?? throw new InvalidOperationException($"The embedded {RolesScript} is missing."))
-            {
-                await script.CopyToAsync(psql.StandardInput.BaseStream, cancellationToken);
-            }
-
-            psql.StandardInput.Close();
-            await psql.WaitForExitAsync(cancellationToken);
-            if (psql.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"{RolesScript} failed on database {database} ({psql.ExitCode}):\n{await output}\n{await error}");
-            }
-
+            await using var script = typeof(PostgresCluster).Assembly.GetManifestResourceStream(RolesScript)
+                ?? throw new InvalidOperationException($"The embedded {RolesScript} is missing.");
+            await RunRawAsync(Path.Combine(binDirectory, "psql"), arguments, cancellationToken, input: script);
             return OrdersDatabase.Of(ConnectionStringFor(database));
         }
         finally
@@ -344,11 +318,13 @@ public sealed class PostgresCluster : IAsyncDisposable
         return IsRoot ? ["runuser", "-u", SuperUser, "--", executable, .. arguments] : [executable, .. arguments];
     }
 
+    /// <summary>Runs <paramref name="fileName"/>, with <paramref name="input"/> as its standard input when given.</summary>
     private static async Task RunRawAsync(
-        string fileName, string[] arguments, CancellationToken cancellationToken, bool throwOnError = true)
+        string fileName, string[] arguments, CancellationToken cancellationToken, bool throwOnError = true, Stream? input = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
+            RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
@@ -362,6 +338,12 @@ public sealed class PostgresCluster : IAsyncDisposable
             ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        if (input is not null)
+        {
+            await input.CopyToAsync(process.StandardInput.BaseStream, cancellationToken);
+            process.StandardInput.Close();
+        }
+
         await process.WaitForExitAsync(cancellationToken);
         if (throwOnError && process.ExitCode != 0)
         {
