@@ -71,6 +71,11 @@ internal sealed class DeliverDueTimeoutsJob(
             {
                 var group = batch.Skip(next).Take(concurrency.Current).ToArray();
                 next += group.Length;
+                foreach (var timeout in group.Where(t => t.Attempts == 1))
+                {
+                    metrics.TimeoutLateness(clock.GetUtcNow() - timeout.DueAt);
+                }
+
                 if (await TryDeliverTogetherAsync(group, cancellationToken))
                 {
                     foreach (var timeout in group)
@@ -130,11 +135,6 @@ internal sealed class DeliverDueTimeoutsJob(
     /// </summary>
     private async Task<bool> TryDeliverTogetherAsync(ClaimedTimeout[] timeouts, CancellationToken cancellationToken)
     {
-        foreach (var timeout in timeouts.Where(t => t.Attempts == 1))
-        {
-            metrics.TimeoutLateness(clock.GetUtcNow() - timeout.DueAt);
-        }
-
         if (timeouts.Length == 1)
         {
             return false;
